@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { collect, positiveInt } from './commands/args.js';
+import { errorMessage, GatecheckError } from './errors.js';
+import { createLogger, LOG_LEVELS } from './log.js';
+
+// Commands load on demand: `--help` and usage errors should not pay for socket.io, Redis or zod.
+const conformCommand = async (...a: Parameters<typeof import('./commands/conform.js').conformCommand>) => (await import('./commands/conform.js')).conformCommand(...a);
+const mutantsCommand = async (...a: Parameters<typeof import('./commands/mutants.js').mutantsCommand>) => (await import('./commands/mutants.js')).mutantsCommand(...a);
+const serveCommand = async (...a: Parameters<typeof import('./commands/serve.js').serveCommand>) => (await import('./commands/serve.js')).serveCommand(...a);
+const initCommand = async (...a: Parameters<typeof import('./commands/init.js').initCommand>) => (await import('./commands/init.js')).initCommand(...a);
+
+const EXIT_HELP = `
+Exit codes:
+  0  every case passed (non-strict deviations allowed unless --strict)
+  1  a case failed or errored (or, for mutants, a mutant survived)
+  2  usage, config or target error (bad flags, broken config, unreachable target)`;
+
+function argParser<T>(fn: (v: string) => T) {
+  return (v: string) => {
+    try {
+      return fn(v);
+    } catch (err) {
+      throw new InvalidArgumentError(errorMessage(err));
+    }
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('gatecheck')
+    .description('Conformance and load testing for Socket.IO gateways (chat-service protocol).')
+    .version('0.1.0')
+    .addOption(new Option('--log-level <level>', 'structured logs on stderr').choices(LOG_LEVELS).default('warn'))
+    .showHelpAfterError()
+    .addHelpText('after', EXIT_HELP);
+
+  const logger = () => createLogger(program.opts().logLevel);
+  const targetOptions = (cmd: Command) =>
+    cmd
+      .option('--target <file>', 'target config (YAML or JSON; see `gatecheck init`)')
+      .option('--url <url>', 'an instance URL (repeatable); tokens are minted HS256 with $GATECHECK_JWT_SECRET', collect)
+      .option('--redis-url <url>', 'reference gateway only: the Redis to share between its instances')
+      .option('--instances <n>', 'reference gateway only: how many instances (default 2 with Redis, else 1)', argParser(positiveInt('--instances')))
+      .option('--mutant <name>', 'reference gateway only: start it with this deliberate bug (see `gatecheck mutants`)');
+
+  targetOptions(
+    program
+      .command('conform')
+      .description('Run the conformance suite. With no --target/--url it starts the bundled reference gateway.')
+      .addOption(new Option('--dialect <name>', 'protocol to test').choices(['chat-service']).default('chat-service'))
+      .option('--strict', 'non-strict deviations from the document count as failures')
+      .option('--report-dir <dir>', 'write report.json and junit.xml there')
+      .option('--json', 'print report.json on stdout (the human summary goes to stderr)')
+      .option('--filter <text>', 'only cases whose id contains it, or of that suite / seedRef (repeatable)', collect)
+      .option('-v, --verbose', 'show the evidence of non-strict and skipped cases too'),
+  )
+    .addHelpText('after', `\nExamples:\n  gatecheck conform                                  # the bundled reference gateway\n  gatecheck conform --target my-gateway.yml --report-dir reports/ci\n  GATECHECK_JWT_SECRET=... gatecheck conform --url http://127.0.0.1:4001 --url http://127.0.0.1:4002\n${EXIT_HELP}`)
+    .action(async (flags) => process.exit(await conformCommand(flags, logger())));
+
+  program
+    .command('mutants')
+    .description('Run the suite against the reference gateway and each of its deliberate bugs; print the kill matrix.')
+    .option('--report-dir <dir>', 'write mutants.json there')
+    .option('--only <name>', 'only this mutant (repeatable)', collect)
+    .option('--redis-url <url>', 'the Redis the two reference instances share')
+    .option('--json', 'print mutants.json on stdout')
+    .action(async (flags) => process.exit(await mutantsCommand(flags, logger())));
+
+  program
+    .command('serve')
+    .description('Start the reference gateway (and a Redis when several instances) until Ctrl-C.')
+    .option('--instances <n>', 'how many instances', argParser(positiveInt('--instances')), 1)
+    .option('--redis-url <url>', 'the Redis to share between instances')
+    .option('--mutant <name>', 'start it with this deliberate bug')
+    .action(async (flags) => process.exit(await serveCommand(flags, logger())));
+
+  program
+    .command('init')
+    .description('Write a commented target config template.')
+    .argument('[file]', 'where to write it', 'gatecheck.target.yml')
+    .option('--force', 'overwrite an existing file')
+    .action(async (file, flags) => process.exit(await initCommand(file, flags)));
+
+  program.exitOverride();
+  program.commands.forEach((c) => c.exitOverride());
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  const program = buildProgram();
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      process.exit(2);
+    }
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2);
+    }
+    process.stderr.write(`gatecheck: ${errorMessage(err)}\n`);
+    process.exit(err instanceof GatecheckError ? err.exitCode : 2);
+  }
+}
+
+await main();

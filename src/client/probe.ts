@@ -1,0 +1,298 @@
+import { io, type Socket } from 'socket.io-client';
+import { TargetError } from '../errors.js';
+import type { Dialect } from '../protocol/types.js';
+import type { Outcome } from './outcome.js';
+import type { Timeline } from './timeline.js';
+import { summarize } from './timeline.js';
+
+export type TokenVia = 'auth' | 'query' | 'header' | 'none';
+
+export interface ProbeOptions {
+  url: string;
+  path: string;
+  transports: Array<'websocket' | 'polling'>;
+  label: string;
+  /** How the token travels; `header` sends `Authorization: <headerValue ?? 'Bearer ' + token>`. */
+  via: TokenVia;
+  token?: string;
+  headerValue?: string;
+  connectTimeoutMs: number;
+  dialect: Dialect;
+  timeline: Timeline;
+}
+
+export interface Inbound {
+  seq: number;
+  at: number;
+  wire: string;
+  /** The dialect's name for it, when the dialect knows the event. */
+  event: string;
+  payload: unknown;
+}
+
+export type ConnectResult = { kind: 'connected' } | { kind: 'connect_error'; message: string; data: unknown };
+
+type Where = (payload: any) => boolean;
+
+export class WaitTimeout extends Error {}
+
+/**
+ * One client connection under test: records every inbound event, validates it against the dialect's
+ * schema, and offers the waits and actions cases are written in.
+ */
+export class Probe {
+  readonly label: string;
+  readonly inbox: Inbound[] = [];
+  private readonly socket: Socket;
+  private readonly listeners = new Set<(e: Inbound) => void>();
+  private readonly disconnectListeners = new Set<(reason: string) => void>();
+  private seq = 0;
+  private disconnectReason?: string;
+  private everConnected = false;
+
+  constructor(private readonly opts: ProbeOptions) {
+    this.label = opts.label;
+    const credentials: Record<string, unknown> = {};
+    if (opts.via === 'auth') credentials.auth = { token: opts.token };
+    if (opts.via === 'query') credentials.query = { token: opts.token };
+    if (opts.via === 'header') credentials.extraHeaders = { Authorization: opts.headerValue ?? `Bearer ${opts.token}` };
+    this.socket = io(opts.url, {
+      path: opts.path,
+      transports: opts.transports,
+      autoConnect: false,
+      reconnection: false,
+      forceNew: true,
+      timeout: opts.connectTimeoutMs,
+      ...credentials,
+    });
+    this.socket.onAny((wire: string, ...args: unknown[]) => this.receive(wire, args));
+    this.socket.on('disconnect', (reason) => {
+      this.disconnectReason = reason;
+      opts.timeline.add(this.label, 'in', 'disconnect', reason);
+      for (const l of this.disconnectListeners) l(reason);
+    });
+  }
+
+  get id(): string | undefined {
+    return this.socket.id;
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  /** Opens the connection; resolves on connect or connect_error, throws TargetError when nothing answers. */
+  connect(): Promise<ConnectResult> {
+    const { timeline, via, url, connectTimeoutMs } = this.opts;
+    timeline.add(this.label, 'out', 'connect', `${url} (token via ${via}${via === 'none' ? '' : ', redacted'})`);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        this.socket.close();
+        reject(new TargetError(`no answer from ${url} within ${connectTimeoutMs} ms`));
+      }, connectTimeoutMs + 500);
+      const onConnect = () => {
+        cleanup();
+        this.everConnected = true;
+        timeline.add(this.label, 'in', 'connect', this.socket.id);
+        resolve({ kind: 'connected' });
+      };
+      const onError = (err: Error & { data?: unknown; description?: unknown }) => {
+        cleanup();
+        timeline.add(this.label, 'in', 'connect_error', { message: err.message, data: err.data });
+        if (isTransportFailure(err)) {
+          this.socket.close();
+          reject(new TargetError(`cannot reach ${url}: ${transportCause(err)}`));
+          return;
+        }
+        resolve({ kind: 'connect_error', message: err.message, data: err.data });
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.socket.off('connect', onConnect);
+        this.socket.off('connect_error', onError);
+      };
+      this.socket.once('connect', onConnect);
+      this.socket.once('connect_error', onError);
+      this.socket.connect();
+    });
+  }
+
+  private receive(wire: string, args: unknown[]): void {
+    const { dialect, timeline } = this.opts;
+    const payload = args[0];
+    const documented = dialect.documentedName(wire);
+    const entry: Inbound = { seq: this.seq++, at: performance.now(), wire, event: documented ?? wire, payload };
+    this.inbox.push(entry);
+    timeline.add(this.label, 'in', wire, payload);
+    const schema = documented ? dialect.serverEventSchema(documented) : undefined;
+    if (schema) {
+      const result = schema.safeParse(payload);
+      if (!result.success) {
+        timeline.violations.push({
+          who: this.label,
+          event: wire,
+          payload: summarize(payload),
+          issues: result.error.issues.map((i) => ({ path: i.path.join('.') || '(payload)', message: i.message })),
+        });
+      }
+    }
+    for (const l of [...this.listeners]) l(entry);
+  }
+
+  /** Every recorded event of that name (and predicate), oldest first. */
+  received(event: string, where?: Where): Inbound[] {
+    return this.inbox.filter((e) => e.event === event && safely(where, e.payload));
+  }
+
+  /** Resolves with the first matching event, already recorded or still to come. */
+  waitFor(event: string, timeoutMs: number, where?: Where): Promise<Inbound> {
+    const hit = this.received(event, where)[0];
+    if (hit) return Promise.resolve(hit);
+    return new Promise((resolve, reject) => {
+      const done = (fn: () => void) => {
+        clearTimeout(timer);
+        this.listeners.delete(onEvent);
+        this.disconnectListeners.delete(onDisconnect);
+        fn();
+      };
+      const onEvent = (e: Inbound) => {
+        if (e.event === event && safely(where, e.payload)) done(() => resolve(e));
+      };
+      const onDisconnect = (reason: string) =>
+        done(() => reject(new WaitTimeout(`${this.label} was disconnected (${reason}) while waiting for ${event}`)));
+      const timer = setTimeout(
+        () => done(() => reject(new WaitTimeout(`${this.label} did not receive ${event}${where ? ' (matching)' : ''} within ${timeoutMs} ms; it received: ${this.inboxSummary()}`))),
+        timeoutMs,
+      );
+      this.listeners.add(onEvent);
+      if (this.everConnected && !this.socket.connected) onDisconnect(this.disconnectReason ?? 'closed');
+      else this.disconnectListeners.add(onDisconnect);
+    });
+  }
+
+  /** The first of these events to arrive (already recorded or still to come), or undefined at the deadline or a disconnect. */
+  waitForFirst(events: string[], timeoutMs: number): Promise<Inbound | undefined> {
+    const hit = this.inbox.find((e) => events.includes(e.event));
+    if (hit) return Promise.resolve(hit);
+    return new Promise((resolve) => {
+      const done = (v: Inbound | undefined) => {
+        clearTimeout(timer);
+        this.listeners.delete(onEvent);
+        this.disconnectListeners.delete(onDisconnect);
+        resolve(v);
+      };
+      const onEvent = (e: Inbound) => events.includes(e.event) && done(e);
+      const onDisconnect = () => done(undefined);
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      this.listeners.add(onEvent);
+      this.disconnectListeners.add(onDisconnect);
+    });
+  }
+
+  /** Resolves with the disconnect reason, or undefined when the socket is still open after timeoutMs. */
+  waitForDisconnect(timeoutMs: number): Promise<string | undefined> {
+    if (this.disconnectReason !== undefined || (!this.socket.connected && this.everConnected)) return Promise.resolve(this.disconnectReason ?? 'closed');
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.disconnectListeners.delete(onDisconnect);
+        resolve(undefined);
+      }, timeoutMs);
+      const onDisconnect = (reason: string) => {
+        clearTimeout(timer);
+        this.disconnectListeners.delete(onDisconnect);
+        resolve(reason);
+      };
+      this.disconnectListeners.add(onDisconnect);
+    });
+  }
+
+  /**
+   * Emits a client event and resolves with what answers it: the ack, an error/exception event for it,
+   * a disconnect, or a timeout. Never rejects.
+   */
+  act(event: string, payload: unknown, timeoutMs: number): Promise<Outcome> {
+    const { dialect, timeline } = this.opts;
+    const wire = dialect.eventName(event);
+    const started = performance.now();
+    const ms = () => Math.round(performance.now() - started);
+    const firstSeq = this.seq;
+    timeline.add(this.label, 'out', wire, payload);
+    return new Promise((resolve) => {
+      let settled = false;
+      const settle = (o: Outcome) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.listeners.delete(onEvent);
+        this.disconnectListeners.delete(onDisconnect);
+        resolve(o);
+      };
+      const onEvent = (e: Inbound) => {
+        if (e.seq < firstSeq) return;
+        if (e.wire === dialect.errorEvents.error) {
+          const p = (e.payload ?? {}) as Record<string, unknown>;
+          if (p.originalEvent === undefined || p.originalEvent === wire || p.originalEvent === event) settle({ kind: 'error', payload: p, ms: ms() });
+        } else if (e.wire === dialect.errorEvents.exception) {
+          settle({ kind: 'exception', payload: e.payload, ms: ms() });
+        }
+      };
+      const onDisconnect = (reason: string) => settle({ kind: 'disconnected', reason, ms: ms() });
+      const timer = setTimeout(() => settle({ kind: 'timeout', ms: timeoutMs }), timeoutMs);
+      this.listeners.add(onEvent);
+      this.disconnectListeners.add(onDisconnect);
+      if (!this.socket.connected) return onDisconnect(this.disconnectReason ?? 'not connected');
+      this.socket.emit(wire, payload, (value: unknown) => {
+        timeline.add(this.label, 'in', `ack(${wire})`, value);
+        settle({ kind: 'ack', value, ms: ms() });
+      });
+    });
+  }
+
+  /** Emits without waiting for anything (fire-and-forget clients). */
+  send(event: string, payload: unknown): void {
+    const wire = this.opts.dialect.eventName(event);
+    this.opts.timeline.add(this.label, 'out', wire, payload);
+    this.socket.emit(wire, payload);
+  }
+
+  close(): void {
+    if (this.socket.connected) this.opts.timeline.add(this.label, 'out', 'disconnect');
+    this.socket.removeAllListeners();
+    this.socket.offAny();
+    this.socket.close();
+    for (const l of this.disconnectListeners) l('closed by the harness');
+    this.listeners.clear();
+    this.disconnectListeners.clear();
+  }
+
+  /** Closes and resolves once the disconnect is written to the wire. */
+  async disconnect(): Promise<void> {
+    this.close();
+    await new Promise((r) => setImmediate(r));
+  }
+
+  inboxSummary(): string {
+    if (this.inbox.length === 0) return 'nothing';
+    return this.inbox.map((e) => e.wire).join(', ');
+  }
+}
+
+function safely(where: Where | undefined, payload: unknown): boolean {
+  if (!where) return true;
+  try {
+    return Boolean(where(payload));
+  } catch {
+    return false;
+  }
+}
+
+/** connect_error from the transport (refused, DNS, timeout) rather than from the server's middleware. */
+function isTransportFailure(err: Error & { description?: unknown; type?: unknown }): boolean {
+  return err.message === 'websocket error' || err.message === 'xhr poll error' || err.message === 'timeout' || err.type === 'TransportError';
+}
+
+function transportCause(err: Error & { description?: unknown }): string {
+  const d = err.description as { message?: string; error?: { code?: string; message?: string } } | undefined;
+  return d?.error?.code ?? d?.error?.message ?? d?.message ?? err.message;
+}

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { Logger } from 'pino';
+import { provideRedis } from '../target/redis-provider.js';
+import { startReferenceGateway } from '../target/reference-launcher.js';
+import { REFERENCE_RATE_LIMIT } from '../target/reference-target.js';
+
+export interface ServeFlags {
+  instances: number;
+  redisUrl?: string;
+  mutant?: string;
+}
+
+/** Starts the reference gateway for people to explore, until Ctrl-C. */
+export async function serveCommand(flags: ServeFlags, logger: Logger): Promise<number> {
+  const redis = flags.instances > 1 || flags.redisUrl ? await provideRedis({ redisUrl: flags.redisUrl, logger }) : undefined;
+  if (flags.instances > 1 && !redis?.url) {
+    process.stderr.write(`error: --instances ${flags.instances} needs Redis: ${redis?.hint}\n`);
+    return 2;
+  }
+  const given = process.env.GATECHECK_JWT_SECRET;
+  const jwtSecret = given || randomBytes(24).toString('hex');
+  const gateway = await startReferenceGateway({ instances: flags.instances, redisUrl: redis?.url, mutant: flags.mutant, jwtSecret, rateLimit: REFERENCE_RATE_LIMIT });
+  const key = new TextEncoder().encode(jwtSecret);
+  const token = (sub: string) => new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').sign(key);
+  const out = process.stdout;
+  out.write(`reference chat-service gateway${flags.mutant ? ` (mutant ${flags.mutant})` : ''}\n`);
+  gateway.urls.forEach((u, i) => out.write(`  instance ${i + 1}: ${u}\n`));
+  if (redis?.url) out.write(`  redis: ${redis.source}\n`);
+  out.write(given ? '  tokens: HS256 with GATECHECK_JWT_SECRET from your environment\n' : `  tokens: HS256 with a throwaway secret; to test it: GATECHECK_JWT_SECRET=${jwtSecret} gatecheck conform ${gateway.urls.map((u) => `--url ${u}`).join(' ')}\n`);
+  out.write(`  a token for user alice (1 h): ${await token('alice')}\n  a token for user bob (1 h): ${await token('bob')}\nCtrl-C stops it.\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await gateway.stop();
+  await redis?.stop();
+  return 0;
+}

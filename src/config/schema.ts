@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/** A secret: a literal string, or `{ env: NAME }` to read it from the environment at load time. */
+export const secretSchema = z.union([z.string().min(1), z.strictObject({ env: z.string().min(1) })]);
+
+const restCall = z.strictObject({
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+  /** Path template, e.g. /api/conversations/{{conversationId}}/participants */
+  path: z.string().startsWith('/'),
+  /** Body template; a string that is exactly "{{name}}" is replaced by the raw value (arrays stay arrays). */
+  body: z.unknown().optional(),
+  /** Dotted path of the new entity's id in the JSON answer, e.g. "id" or "data._id". */
+  idPath: z.string().optional(),
+});
+
+export const targetConfigSchema = z.strictObject({
+  dialect: z.enum(['chat-service']).default('chat-service'),
+  instances: z
+    .array(z.strictObject({ url: z.url({ protocol: /^(https?|wss?)$/ }), name: z.string().optional() }))
+    .min(1, 'at least one instance URL is needed'),
+  socketPath: z.string().startsWith('/').default('/socket.io'),
+  transports: z.array(z.enum(['websocket', 'polling'])).min(1).default(['websocket']),
+  auth: z.strictObject({
+    mint: z
+      .strictObject({
+        algorithm: z.enum(['HS256', 'HS384', 'HS512']).default('HS256'),
+        secret: secretSchema,
+        userIdClaim: z.string().default('sub'),
+        claims: z.record(z.string(), z.unknown()).default({}),
+        expiresInSeconds: z.number().int().positive().default(3600),
+      })
+      .optional(),
+    /** A shell command printing a token for a user; {{userId}} is replaced. */
+    command: z.string().min(1).optional(),
+    /** Pre-issued tokens: a fixed pool of users. */
+    static: z.array(z.strictObject({ userId: z.string().min(1), token: secretSchema })).min(1).optional(),
+  }).refine((a) => [a.mint, a.command, a.static].filter(Boolean).length === 1, {
+    message: 'give exactly one of auth.mint, auth.command, auth.static',
+  }),
+  rest: z
+    .strictObject({
+      baseUrl: z.url().optional(),
+      headers: z.record(z.string(), secretSchema).default({}),
+      /** Must say where the new conversation's id is (idPath): every case that creates one needs it. */
+      createConversation: restCall.extend({ idPath: z.string().min(1) }).optional(),
+      addParticipant: restCall.optional(),
+      removeParticipant: restCall.optional(),
+      leaveConversation: restCall.optional(),
+      sendMessage: restCall.optional(),
+    })
+    .optional(),
+  capabilities: z
+    .strictObject({
+      rateLimit: z
+        .strictObject({ event: z.string().default('message:send'), max: z.number().int().positive(), windowMs: z.number().int().positive() })
+        .optional(),
+      redis: z
+        .strictObject({
+          url: secretSchema,
+          keys: z
+            .strictObject({
+              connections: z.string().default('ws:connections:{userId}'),
+              socket: z.string().default('ws:socket:{socketId}'),
+              online: z.string().default('ws:online'),
+            })
+            .prefault({}),
+        })
+        .optional(),
+    })
+    .prefault({}),
+  /** Documented event name -> the name this server uses. */
+  events: z.record(z.string(), z.string().min(1)).default({}),
+  timeouts: z
+    .strictObject({
+      connectMs: z.number().int().positive().default(5000),
+      actionMs: z.number().int().positive().default(3000),
+      caseMs: z.number().int().positive().default(20000),
+      runMs: z.number().int().positive().default(180000),
+      graceMs: z.number().int().nonnegative().default(60),
+      crossInstanceGraceMs: z.number().int().nonnegative().default(150),
+    })
+    .prefault({}),
+  limits: z
+    .strictObject({
+      concurrency: z.number().int().positive().default(8),
+      /** Server-side connection limit to stay under (0 = none declared). */
+      connectsPerSecond: z.number().nonnegative().default(0),
+    })
+    .prefault({}),
+});
+
+export type TargetConfigInput = z.input<typeof targetConfigSchema>;
+export type TargetConfig = z.output<typeof targetConfigSchema>;
+export type Secret = z.output<typeof secretSchema>;
+export type RestCall = z.output<typeof restCall>;
+export type RestCallName = 'createConversation' | 'addParticipant' | 'removeParticipant' | 'leaveConversation' | 'sendMessage';

@@ -1,0 +1,69 @@
+/** What `gatecheck init` writes: every setting, commented, for a server that is not the reference one. */
+export const TARGET_TEMPLATE = `# gatecheck target config: what gatecheck needs to know to test your gateway.
+# Validate it with: gatecheck conform --target THIS_FILE --filter seed.01
+dialect: chat-service
+
+# Every instance of the gateway. Two or more (sharing a Redis adapter) enable the multi-instance cases.
+instances:
+  - url: http://127.0.0.1:4001
+  # - url: http://127.0.0.1:4002
+socketPath: /socket.io          # Socket.IO's path option
+transports: [websocket]         # or [polling, websocket]
+
+# How gatecheck gets a token for a user id. Exactly one of mint / command / static.
+auth:
+  mint:                         # sign HS256 tokens yourself (enables the expired-token case)
+    algorithm: HS256
+    secret: { env: GATECHECK_JWT_SECRET }   # never write the secret itself here
+    userIdClaim: sub            # or externalUserId
+    claims: {}                  # extra claims your server requires (iss, aud, roles...)
+    expiresInSeconds: 3600
+  # command: ./scripts/token-for.sh {{userId}}   # prints a token on stdout
+  # static:                                     # a fixed pool of users (cases then share them)
+  #   - { userId: alice, token: { env: ALICE_TOKEN } }
+  #   - { userId: bob, token: { env: BOB_TOKEN } }
+
+# The REST calls that set up conversations (Phases 2 and 3 of the guide). Placeholders: {{actorId}},
+# {{participantIds}} (a list), {{type}}, {{name}}, {{conversationId}}, {{userId}}, {{content}}.
+# Requests carry "Authorization: Bearer <token of the acting user>". Leave a call out and the cases
+# that need it are skipped with a reason.
+rest:
+  # baseUrl: http://127.0.0.1:3000     # default: the first instance's URL
+  headers: {}                           # extra headers, e.g. { x-api-key: { env: API_KEY } }
+  createConversation:
+    method: POST
+    path: /api/conversations
+    body: { participantIds: "{{participantIds}}", type: "{{type}}", name: "{{name}}" }
+    idPath: id                          # where the new id is in the JSON answer (e.g. data._id)
+  addParticipant:
+    method: POST
+    path: /api/conversations/{{conversationId}}/participants
+    body: { userId: "{{userId}}" }
+  removeParticipant:
+    method: DELETE
+    path: /api/conversations/{{conversationId}}/participants/{{userId}}
+  leaveConversation:
+    method: POST
+    path: /api/conversations/{{conversationId}}/leave
+  sendMessage:
+    method: POST
+    path: /api/conversations/{{conversationId}}/messages
+    body: { content: "{{content}}" }
+    idPath: id
+
+# What your server declares; undeclared means the cases that need it are skipped.
+capabilities:
+  rateLimit: { event: message:send, max: 10, windowMs: 1000 }
+  # redis:                                  # lets Test 7 check "Redis shows two socket IDs"
+  #   url: { env: GATECHECK_TARGET_REDIS_URL }
+  #   keys: { connections: "ws:connections:{userId}", socket: "ws:socket:{socketId}", online: ws:online }
+
+# Documented event name -> the name your server uses (only the ones that differ).
+events: {}
+  # message:send: chat:send
+
+timeouts: { connectMs: 5000, actionMs: 3000, caseMs: 20000, runMs: 180000, graceMs: 60, crossInstanceGraceMs: 150 }
+
+# Your server's own limits, so gatecheck stays under them instead of reporting your limiter as a failure.
+limits: { concurrency: 8, connectsPerSecond: 0 }   # 0 = no connection-rate limit declared
+`;

@@ -1,0 +1,66 @@
+import type { TargetConfig } from '../config/schema.js';
+import { chatServiceDialect } from '../protocol/chat-service/index.js';
+import type { ConformanceReport, TargetSummary } from '../report/model.js';
+import { summarize } from '../report/model.js';
+import { assertReachable } from '../target/reachability.js';
+import { RestClient } from '../target/rest.js';
+import { createTokenSource, type TokenSource } from '../target/tokens.js';
+import { ConnectPacer, UserAllocator } from '../target/users.js';
+import { chatServiceCases } from './cases/chat-service/index.js';
+import { runCases } from './runner.js';
+import type { CaseDef, CaseResult } from './types.js';
+
+export interface ConformOptions {
+  config: TargetConfig;
+  target: TargetSummary;
+  strict?: boolean;
+  /** Only cases whose id contains one of these strings. */
+  filter?: string[];
+  onCaseStart?(c: CaseDef): void;
+  onCaseDone?(r: CaseResult, index: number, total: number): void;
+  /** Called once the token source exists, so callers can redact every token it hands out. */
+  onTokens?(tokens: TokenSource): void;
+}
+
+export function selectCases(filter?: string[]): CaseDef[] {
+  if (!filter?.length) return chatServiceCases;
+  return chatServiceCases.filter((c) => filter.some((f) => c.id.includes(f) || c.suite === f || c.seedRef === f));
+}
+
+/** Checks every instance answers, then runs the dialect's cases and returns the report. */
+export async function runConformance(opts: ConformOptions): Promise<ConformanceReport> {
+  const { config } = opts;
+  const startedAt = new Date();
+  const started = performance.now();
+  await Promise.all(config.instances.map((i) => assertReachable(i.url, config.socketPath)));
+  const tokens = createTokenSource(config);
+  opts.onTokens?.(tokens);
+  const env = {
+    config,
+    dialect: chatServiceDialect(config.events),
+    tokens,
+    rest: new RestClient(config, config.timeouts.actionMs),
+    users: new UserAllocator(tokens),
+    pacer: new ConnectPacer(config.limits.connectsPerSecond),
+  };
+  const cases = selectCases(opts.filter);
+  let done = 0;
+  const results = await runCases({
+    cases,
+    env,
+    strict: Boolean(opts.strict),
+    onCaseStart: opts.onCaseStart,
+    onCaseDone: (r) => opts.onCaseDone?.(r, ++done, cases.length),
+  });
+  return {
+    schemaVersion: 1,
+    kind: 'conformance',
+    dialect: env.dialect.name,
+    target: opts.target,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    strict: Boolean(opts.strict),
+    summary: summarize(results),
+    cases: results,
+  };
+}

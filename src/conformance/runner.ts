@@ -1,0 +1,157 @@
+import { errorMessage, TargetError } from '../errors.js';
+import { SetupError } from '../target/rest.js';
+import { assertReachable } from '../target/reachability.js';
+import { CaseContext, type RunEnvironment } from './context.js';
+import { CaseFailure, CaseSkip, type CaseDef, type CaseResult, type CaseStatus, type Need } from './types.js';
+
+export interface RunOptions {
+  cases: CaseDef[];
+  env: RunEnvironment;
+  strict: boolean;
+  onCaseStart?(c: CaseDef): void;
+  onCaseDone?(r: CaseResult): void;
+}
+
+/** Runs cases concurrently (bounded), each isolated and under its own deadline, the run under another. */
+export async function runCases(opts: RunOptions): Promise<CaseResult[]> {
+  const { env } = opts;
+  const { concurrency } = env.config.limits;
+  const { runMs } = env.config.timeouts;
+  const runDeadline = Date.now() + runMs;
+  let targetDown: string | undefined;
+  const results: CaseResult[] = new Array(opts.cases.length);
+  let next = 0;
+
+  const worker = async () => {
+    while (next < opts.cases.length) {
+      const index = next++;
+      const def = opts.cases[index];
+      opts.onCaseStart?.(def);
+      let result: CaseResult;
+      if (targetDown) result = blank(def, 'errored', `not run: ${targetDown}`);
+      else if (Date.now() > runDeadline) result = blank(def, 'errored', `not run: the whole run exceeded its deadline of ${runMs} ms`);
+      else {
+        result = await runOne(def, env, opts.strict, runDeadline);
+        if ((result.status === 'failed' || result.status === 'errored') && isTargetSymptom(result.reason)) {
+          targetDown ??= await firstUnreachable(env);
+          if (targetDown) {
+            result.status = 'errored';
+            result.reason = `the target went down during the case (${targetDown}); the case saw: ${result.reason}`;
+          }
+        }
+      }
+      results[index] = result;
+      opts.onCaseDone?.(result);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, opts.cases.length) }, worker));
+  return results;
+}
+
+async function runOne(def: CaseDef, env: RunEnvironment, strict: boolean, runDeadline: number): Promise<CaseResult> {
+  const missing = missingNeeds(def.needs ?? [], env);
+  if (missing) return blank(def, 'skipped', missing);
+  const ctx = new CaseContext(env);
+  const started = performance.now();
+  const caseMs = Math.min(env.config.timeouts.caseMs, Math.max(1000, runDeadline - Date.now()));
+  let status: CaseStatus = 'passed';
+  let reason = '';
+  let failure: CaseFailure['failure'] | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DeadlineError(`the case did not finish within ${caseMs} ms`)), caseMs);
+    });
+    await Promise.race([def.run(ctx), deadline]);
+    const violations = ctx.timeline.violations;
+    if (violations.length > 0) {
+      const v = violations[0];
+      status = 'failed';
+      reason = `contract violation: ${v.who} received ${v.event} that does not match the documented shape (${v.issues.map((i) => `${i.path}: ${i.message}`).join('; ')})`;
+    } else if (ctx.deviations.length > 0) {
+      status = strict ? 'failed' : 'non-strict';
+      reason = (strict ? 'strict mode: ' : '') + ctx.deviations.join('; ');
+    }
+  } catch (err) {
+    if (err instanceof CaseFailure) {
+      status = 'failed';
+      failure = err.failure;
+      reason = err.failure.message;
+    } else if (err instanceof CaseSkip) {
+      status = 'skipped';
+      reason = err.message;
+    } else {
+      status = 'errored';
+      reason = err instanceof TargetError || err instanceof SetupError || err instanceof DeadlineError ? err.message : `harness error: ${errorMessage(err)}`;
+    }
+  } finally {
+    clearTimeout(timer);
+    await ctx.cleanup();
+  }
+  return {
+    id: def.id,
+    suite: def.suite,
+    title: def.title,
+    seedRef: def.seedRef,
+    status,
+    durationMs: Math.round(performance.now() - started),
+    absenceMs: Math.round(ctx.absenceMs),
+    reason,
+    evidence: { failure, deviations: ctx.deviations, notes: ctx.notes, violations: ctx.timeline.violations, timeline: ctx.timeline.entries },
+  };
+}
+
+class DeadlineError extends Error {}
+
+function blank(def: CaseDef, status: CaseStatus, reason: string): CaseResult {
+  return {
+    id: def.id,
+    suite: def.suite,
+    title: def.title,
+    seedRef: def.seedRef,
+    status,
+    durationMs: 0,
+    absenceMs: 0,
+    reason,
+    evidence: { deviations: [], notes: [], violations: [], timeline: [] },
+  };
+}
+
+const NEED_HINTS: Record<Need, string> = {
+  'rest.createConversation': 'declare rest.createConversation in the target config',
+  'rest.addParticipant': 'declare rest.addParticipant in the target config',
+  'rest.removeParticipant': 'declare rest.removeParticipant in the target config',
+  'rest.leaveConversation': 'declare rest.leaveConversation in the target config',
+  'rest.sendMessage': 'declare rest.sendMessage in the target config',
+  multiInstance: 'needs two instances: list two instance URLs sharing a Redis (with no target, give gatecheck a Redis: --redis-url, a redis-server on PATH, or Docker)',
+  rateLimit: 'the target declares no rate limit (capabilities.rateLimit)',
+  expiredTokens: 'an expired but correctly signed token can only be made with auth.mint',
+  anyUserIds: 'needs fresh users; auth.static gives a fixed pool',
+};
+
+function missingNeeds(needs: Need[], env: RunEnvironment): string | undefined {
+  const has = (n: Need): boolean => {
+    if (n.startsWith('rest.')) return env.rest.has(n.slice(5) as never);
+    if (n === 'multiInstance') return env.config.instances.length > 1;
+    if (n === 'rateLimit') return Boolean(env.config.capabilities.rateLimit);
+    if (n === 'expiredTokens') return Boolean(env.tokens.expired);
+    return !env.tokens.fixedUsers;
+  };
+  const missing = needs.filter((n) => !has(n));
+  return missing.length ? `skipped: ${missing.map((n) => NEED_HINTS[n]).join('; ')}` : undefined;
+}
+
+function isTargetSymptom(reason: string): boolean {
+  return /unreachable|ECONNREFUSED|ECONNRESET|socket hang up|cannot reach|no answer from|did not answer|did not finish|disconnected|transport close|did not receive|not acknowledged/.test(reason);
+}
+
+async function firstUnreachable(env: RunEnvironment): Promise<string | undefined> {
+  for (const i of env.config.instances) {
+    try {
+      await assertReachable(i.url, env.config.socketPath, 2000);
+    } catch (err) {
+      return errorMessage(err);
+    }
+  }
+  return undefined;
+}

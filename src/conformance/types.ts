@@ -1,0 +1,63 @@
+import type { TimelineEntry, Violation } from '../client/timeline.js';
+import type { CaseContext } from './context.js';
+
+export type CaseStatus = 'passed' | 'non-strict' | 'failed' | 'skipped' | 'errored';
+
+/** Something a case needs the target to have declared; missing means `skipped` with a reason. */
+export type Need =
+  | 'rest.createConversation'
+  | 'rest.addParticipant'
+  | 'rest.removeParticipant'
+  | 'rest.leaveConversation'
+  | 'rest.sendMessage'
+  | 'multiInstance'
+  | 'rateLimit'
+  | 'expiredTokens'
+  | 'anyUserIds';
+
+export interface CaseDef {
+  id: string;
+  suite: string;
+  title: string;
+  /** The guide's test this case comes from ("Test 4"), or null for cases beyond the seed. */
+  seedRef: string | null;
+  needs?: Need[];
+  run(ctx: CaseContext): Promise<void>;
+}
+
+export interface Failure {
+  message: string;
+  expected?: string;
+  received?: string;
+}
+
+export interface CaseEvidence {
+  failure?: Failure;
+  deviations: string[];
+  notes: string[];
+  violations: Violation[];
+  timeline: TimelineEntry[];
+}
+
+export interface CaseResult {
+  id: string;
+  suite: string;
+  title: string;
+  seedRef: string | null;
+  status: CaseStatus;
+  durationMs: number;
+  /** Time spent proving absences (barriers and grace windows). */
+  absenceMs: number;
+  reason: string;
+  evidence: CaseEvidence;
+}
+
+/** Thrown to end a case as failed. */
+export class CaseFailure extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+  }
+}
+
+/** Thrown to end a case as skipped. */
+export class CaseSkip extends Error {}

@@ -1,0 +1,62 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { CaseResult, CaseStatus } from '../conformance/types.js';
+import { renderTimeline } from './junit.js';
+import type { ConformanceReport } from './model.js';
+
+/** Colour only for a terminal, and never with NO_COLOR set. */
+export function chalkFor(stream: NodeJS.WriteStream): ChalkInstance {
+  const off = 'NO_COLOR' in process.env || !stream.isTTY;
+  return new Chalk({ level: off ? 0 : 1 });
+}
+
+const MARK: Record<CaseStatus, string> = { passed: '✓', 'non-strict': '~', failed: '✗', skipped: '-', errored: '!' };
+
+export class ConsoleReporter {
+  private readonly c: ChalkInstance;
+  constructor(private readonly out: NodeJS.WriteStream, private readonly verbose = false) {
+    this.c = chalkFor(out);
+  }
+
+  private paint(status: CaseStatus, text: string): string {
+    const { c } = this;
+    return { passed: c.green, 'non-strict': c.yellow, failed: c.red, skipped: c.gray, errored: c.magenta }[status](text);
+  }
+
+  /** One line as each case ends: the progress of a long run. */
+  caseDone(r: CaseResult, index: number, total: number): void {
+    const ref = r.seedRef ? this.c.gray(` (${r.seedRef})`) : '';
+    const counter = this.c.gray(`[${String(index).padStart(String(total).length)}/${total}]`);
+    this.out.write(`${counter} ${this.paint(r.status, `${MARK[r.status]} ${r.id}`)} ${r.title}${ref} ${this.c.gray(`${r.durationMs}ms`)}\n`);
+    if (r.status === 'failed' || r.status === 'errored' || (this.verbose && r.status !== 'passed')) this.details(r);
+    else if (r.status !== 'passed') this.out.write(`      ${this.c.gray(r.reason)}\n`);
+  }
+
+  private details(r: CaseResult): void {
+    const f = r.evidence.failure;
+    this.out.write(`      ${this.paint(r.status, r.reason)}\n`);
+    if (f?.expected) this.out.write(`      ${this.c.green('expected:')} ${f.expected}\n`);
+    if (f?.received) this.out.write(`      ${this.c.red('received:')} ${f.received}\n`);
+    for (const v of r.evidence.violations.slice(0, 3)) {
+      this.out.write(`      ${this.c.red('contract violation')} ${v.who} ${v.event}: ${v.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}\n`);
+    }
+    const tl = renderTimeline(r).split('\n').filter(Boolean);
+    if (tl.length) {
+      this.out.write(`      ${this.c.gray('timeline (last 12):')}\n`);
+      for (const line of tl.slice(-12)) this.out.write(`        ${this.c.gray(line)}\n`);
+    }
+  }
+
+  summary(report: ConformanceReport): void {
+    const s = report.summary;
+    const parts = [
+      this.c.green(`${s.passed} passed`),
+      s.nonStrict ? this.c.yellow(`${s.nonStrict} non-strict`) : `${s.nonStrict} non-strict`,
+      s.failed ? this.c.red(`${s.failed} failed`) : `${s.failed} failed`,
+      `${s.skipped} skipped`,
+      s.errored ? this.c.magenta(`${s.errored} errored`) : `${s.errored} errored`,
+    ];
+    const where = report.target.source === 'reference' ? `reference gateway (${report.target.instances.length} instance${report.target.instances.length > 1 ? 's' : ''}${report.target.mutant ? `, mutant ${report.target.mutant}` : ''})` : report.target.instances.join(', ');
+    this.out.write(`\n${this.c.bold('gatecheck conform')} ${report.dialect} against ${where}\n`);
+    this.out.write(`${parts.join(', ')} of ${s.total} in ${(report.durationMs / 1000).toFixed(1)}s\n`);
+  }
+}

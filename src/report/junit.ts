@@ -1,0 +1,42 @@
+import type { CaseResult } from '../conformance/types.js';
+import type { ConformanceReport } from './model.js';
+
+const esc = (s: string) =>
+  s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+
+function details(c: CaseResult): string {
+  const f = c.evidence.failure;
+  const lines = [c.reason];
+  if (f?.expected) lines.push(`expected: ${f.expected}`);
+  if (f?.received) lines.push(`received: ${f.received}`);
+  return lines.join('\n');
+}
+
+function timeline(c: CaseResult): string {
+  return c.evidence.timeline.map((e) => `${String(e.t).padStart(5)}ms ${e.who.padEnd(8)} ${e.dir === 'out' ? '->' : e.dir === 'in' ? '<-' : '**'} ${e.event}${e.data ? ` ${e.data}` : ''}`).join('\n');
+}
+
+/** JUnit XML: one testsuite per suite, one testcase per case; non-strict passes with a note. */
+export function renderJunit(report: ConformanceReport): string {
+  const suites = [...new Set(report.cases.map((c) => c.suite))];
+  const body = suites.map((suite) => {
+    const cases = report.cases.filter((c) => c.suite === suite);
+    const count = (s: string) => cases.filter((c) => c.status === s).length;
+    const time = cases.reduce((t, c) => t + c.durationMs, 0) / 1000;
+    const tcs = cases.map((c) => {
+      const name = esc(`${c.id}: ${c.title}${c.seedRef ? ` (${c.seedRef})` : ''}`);
+      let inner = '';
+      if (c.status === 'failed') inner = `<failure message="${esc(c.reason)}">${esc(details(c))}</failure>`;
+      else if (c.status === 'errored') inner = `<error message="${esc(c.reason)}">${esc(details(c))}</error>`;
+      else if (c.status === 'skipped') inner = `<skipped message="${esc(c.reason)}"/>`;
+      else if (c.status === 'non-strict') inner = `<system-err>${esc(`non-strict: ${c.reason}`)}</system-err>`;
+      const out = c.evidence.timeline.length ? `<system-out>${esc(timeline(c))}</system-out>` : '';
+      return `    <testcase classname="gatecheck.${esc(report.dialect)}.${esc(suite)}" name="${name}" time="${(c.durationMs / 1000).toFixed(3)}">${inner}${out}</testcase>`;
+    });
+    return `  <testsuite name="${esc(suite)}" tests="${cases.length}" failures="${count('failed')}" errors="${count('errored')}" skipped="${count('skipped')}" time="${time.toFixed(3)}">\n${tcs.join('\n')}\n  </testsuite>`;
+  });
+  const s = report.summary;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="gatecheck conformance (${esc(report.dialect)})" tests="${s.total}" failures="${s.failed}" errors="${s.errored}" skipped="${s.skipped}" time="${(report.durationMs / 1000).toFixed(3)}">\n${body.join('\n')}\n</testsuites>\n`;
+}
+
+export { timeline as renderTimeline };

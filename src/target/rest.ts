@@ -1,0 +1,52 @@
+import { resolveSecret } from '../config/load.js';
+import type { RestCallName, TargetConfig } from '../config/schema.js';
+import { fillTemplate, readPath } from './template.js';
+
+export class SetupError extends Error {}
+
+export interface RestResult {
+  status: number;
+  body: unknown;
+  id?: string;
+}
+
+/** The target's REST surface for setup actions, as the config describes it. */
+export class RestClient {
+  private readonly baseUrl: string;
+  constructor(private readonly config: TargetConfig, private readonly timeoutMs: number) {
+    this.baseUrl = (config.rest?.baseUrl ?? config.instances[0].url.replace(/^ws/, 'http')).replace(/\/$/, '');
+  }
+
+  has(name: RestCallName): boolean {
+    return Boolean(this.config.rest?.[name]);
+  }
+
+  async call(name: RestCallName, actorToken: string, vars: Record<string, unknown>): Promise<RestResult> {
+    const spec = this.config.rest?.[name];
+    if (!spec) throw new SetupError(`rest.${name} is not declared in the target config`);
+    const path = String(fillTemplate(spec.path, vars));
+    const body = spec.body === undefined ? undefined : JSON.stringify(fillTemplate(spec.body, vars));
+    const headers: Record<string, string> = { authorization: `Bearer ${actorToken}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    for (const [k, v] of Object.entries(this.config.rest?.headers ?? {})) headers[k] = resolveSecret(v, `rest.headers.${k}`);
+    let res: Response;
+    try {
+      res = await fetch(this.baseUrl + path, { method: spec.method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (err) {
+      throw new SetupError(`REST ${name} (${spec.method} ${path}) did not answer: ${(err as Error).cause ? String((err as Error).cause) : (err as Error).message}`);
+    }
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* a non-JSON body is reported as text */
+    }
+    if (!res.ok) throw new SetupError(`REST ${name} (${spec.method} ${path}) answered ${res.status}: ${text.slice(0, 200)}`);
+    const id = spec.idPath ? readPath(parsed, spec.idPath) : undefined;
+    if (spec.idPath && typeof id !== 'string') {
+      throw new SetupError(`REST ${name} answered ${res.status} but ${spec.idPath} is not a string id in ${text.slice(0, 200)}`);
+    }
+    return { status: res.status, body: parsed, id: id as string | undefined };
+  }
+}

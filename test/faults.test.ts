@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { startGarbageGateway } from '../fixtures/garbage-gateway/server.js';
+import { runConformance } from '../src/conformance/conform.js';
+import { startReferenceGateway } from '../src/target/reference-launcher.js';
+import { referenceTargetConfig } from '../src/target/reference-target.js';
+import { runCli } from './support/cli.js';
+
+describe('faults: the target misbehaves', () => {
+  it('a gateway that dies mid-run turns the remaining cases into errored with the cause, without hanging', async () => {
+    const secret = randomBytes(16).toString('hex');
+    const gateway = await startReferenceGateway({ instances: 1, jwtSecret: secret });
+    const config = referenceTargetConfig(gateway.urls, secret);
+    const killAfter = 6;
+    let killedAt = -1;
+    try {
+      const started = performance.now();
+      const report = await runConformance({
+        config,
+        target: { source: 'reference', instances: gateway.urls },
+        onCaseDone: (_r, done) => {
+          if (done === killAfter) {
+            killedAt = done;
+            void gateway.instances[0].kill('SIGKILL');
+          }
+        },
+      });
+      const took = performance.now() - started;
+      expect(killedAt).toBe(killAfter);
+      expect(took).toBeLessThan(30_000);
+      const errored = report.cases.filter((c) => c.status === 'errored');
+      // Everything not finished when the gateway died is errored, none of it passes or fails.
+      const inFlight = config.limits.concurrency;
+      expect(errored.length).toBeGreaterThanOrEqual(report.cases.length - killAfter - inFlight);
+      for (const c of errored) expect(c.reason).toMatch(/unreachable: ECONNREFUSED/);
+      expect(report.summary.failed).toBe(0);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('a server that sends garbage is reported as contract violations, exit 1', async () => {
+    const garbage = await startGarbageGateway();
+    try {
+      const run = await runCli(['conform', '--url', garbage.url, '--json'], { env: { GATECHECK_JWT_SECRET: 'g'.repeat(32) }, timeoutMs: 60_000 });
+      expect(run.code).toBe(1);
+      const report = JSON.parse(run.stdout);
+      const seed1 = report.cases.find((c: { id: string }) => c.id === 'seed.01-connect-valid-token');
+      expect(seed1.status).toBe('failed');
+      expect(seed1.reason).toMatch(/does not match the documented shape|contract violation/);
+      const violations = report.cases.flatMap((c: { evidence: { violations: Array<{ event: string; issues: Array<{ path: string }> }> } }) => c.evidence.violations);
+      expect(violations.some((v: { event: string; issues: Array<{ path: string }> }) => v.event === 'connected' && v.issues.some((i) => i.path === 'userId'))).toBe(true);
+      expect(report.summary.passed).toBe(0);
+      expect(report.summary.skipped).toBeGreaterThan(0); // no REST declared: setup-dependent cases say so
+    } finally {
+      await garbage.close();
+    }
+  });
+});
