@@ -172,8 +172,8 @@ export class Probe {
   }
 
   /** The first of these events to arrive (already recorded or still to come), or undefined at the deadline or a disconnect. */
-  waitForFirst(events: string[], timeoutMs: number): Promise<Inbound | undefined> {
-    const hit = this.inbox.find((e) => events.includes(e.event));
+  waitForFirst(events: string[], timeoutMs: number, sinceSeq = 0): Promise<Inbound | undefined> {
+    const hit = this.inbox.find((e) => e.seq >= sinceSeq && events.includes(e.event));
     if (hit) return Promise.resolve(hit);
     return new Promise((resolve) => {
       const done = (v: Inbound | undefined) => {
@@ -247,6 +247,14 @@ export class Probe {
         settle({ kind: 'ack', value, ms: ms() });
       });
     });
+  }
+
+  /** A ping round trip on this connection: true once its ack or a `pong` event comes back. */
+  async roundTrip(timeoutMs: number): Promise<boolean> {
+    const from = this.seq;
+    const pong = this.waitForFirst(['pong'], timeoutMs, from).then((e) => e !== undefined);
+    const outcome = this.act('ping', {}, timeoutMs).then((o) => o.kind === 'ack' || o.kind === 'error');
+    return Promise.race([outcome, pong.then((got) => got || outcome)]);
   }
 
   /** Emits without waiting for anything (fire-and-forget clients). */

@@ -230,8 +230,8 @@ export class CaseContext {
     const started = performance.now();
     const env = this.env;
     if (env.pingAnswers !== false) {
-      const rtts = await Promise.all(observers.filter((p) => p.connected).map((p) => p.act('ping', {}, Math.min(1000, this.timeouts.actionMs))));
-      if (env.pingAnswers === undefined && rtts.length > 0) env.pingAnswers = rtts.some((o) => o.kind === 'ack');
+      const answered = await Promise.all(observers.filter((p) => p.connected).map((p) => p.roundTrip(Math.min(1000, this.timeouts.actionMs))));
+      if (env.pingAnswers === undefined && answered.length > 0) env.pingAnswers = answered.some(Boolean);
     }
     const grace = this.instanceCount > 1 ? this.timeouts.crossInstanceGraceMs : this.timeouts.graceMs;
     const extra = env.pingAnswers === false ? 4 * grace : grace;

@@ -9,9 +9,13 @@ export interface MutantResult {
   name: string;
   description: string;
   area: MutantInfo['area'];
+  /** 'bug' must be killed; 'deviation' (a choice the contract leaves open) must be graded non-strict only. */
+  kind: 'bug' | 'deviation';
   killed: boolean;
   /** Cases that failed against the mutant. */
   killedBy: string[];
+  /** Cases graded non-strict against it: how deviations are recognised. */
+  nonStrictCases: string[];
   /** Cases the harness could not run against it (never counted as kills). */
   erroredCases: string[];
   skipped?: string;
@@ -25,8 +29,12 @@ export interface MutantsReport {
   durationMs: number;
   healthy: { summary: ConformanceReport['summary']; notPassed: string[] };
   mutants: MutantResult[];
-  summary: { total: number; killed: number };
+  /** Bugs only: total and killed. Deviations are counted apart. */
+  summary: { total: number; killed: number; deviations: number; deviationsGradedNonStrict: number };
 }
+
+/** A deviation is handled right when some case says non-strict and none fails. */
+export const deviationRecognised = (r: MutantResult): boolean => r.nonStrictCases.length > 0 && r.killedBy.length === 0;
 
 export interface MutantsOptions {
   only?: string[];
@@ -34,6 +42,8 @@ export interface MutantsOptions {
   logger: Logger;
   onMutantDone?(r: MutantResult, index: number, total: number): void;
 }
+
+const describe = (m: MutantInfo) => ({ name: m.name, description: m.description, area: m.area, kind: m.kind ?? ('bug' as const) });
 
 /** Runs the suite against the healthy reference gateway, then against each mutant, and tallies the kills. */
 export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
@@ -57,16 +67,18 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
     for (const [i, m] of selected.entries()) {
       let result: MutantResult;
       if (m.needsMultiInstance && !redis.url) {
-        result = { name: m.name, description: m.description, area: m.area, killed: false, killedBy: [], erroredCases: [], skipped: `needs two instances: ${redis.hint}` };
+        result = { ...describe(m), killed: false, killedBy: [], nonStrictCases: [], erroredCases: [], skipped: `needs two instances: ${redis.hint}` };
       } else {
         const report = await runAgainst(m.name);
         const killedBy = report.cases.filter((c) => c.status === 'failed').map((c) => c.id);
         const erroredCases = report.cases.filter((c) => c.status === 'errored').map((c) => c.id);
-        result = { name: m.name, description: m.description, area: m.area, killed: killedBy.length > 0, killedBy, erroredCases };
+        const nonStrictCases = report.cases.filter((c) => c.status === 'non-strict').map((c) => c.id);
+        result = { ...describe(m), killed: killedBy.length > 0, killedBy, nonStrictCases, erroredCases };
       }
       results.push(result);
       opts.onMutantDone?.(result, i + 1, selected.length);
     }
+    const bugs = results.filter((r) => r.kind === 'bug');
     return {
       schemaVersion: 1,
       kind: 'mutants',
@@ -75,7 +87,12 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
       durationMs: Math.round(performance.now() - started),
       healthy: { summary: healthy.summary, notPassed: healthy.cases.filter((c) => c.status !== 'passed').map((c) => `${c.id}: ${c.status} (${c.reason})`) },
       mutants: results,
-      summary: { total: results.length, killed: results.filter((r) => r.killed).length },
+      summary: {
+        total: bugs.length,
+        killed: bugs.filter((r) => r.killed).length,
+        deviations: results.length - bugs.length,
+        deviationsGradedNonStrict: results.filter((r) => r.kind === 'deviation' && deviationRecognised(r)).length,
+      },
     };
   } finally {
     await redis.stop();

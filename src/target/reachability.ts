@@ -18,5 +18,6 @@ export async function assertReachable(url: string, path: string, timeoutMs = 350
 
 function describeFetchError(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code === 'UND_ERR_SOCKET') return 'the server closed the connection (UND_ERR_SOCKET)';
   return cause?.code ?? cause?.message ?? (err as Error).message;
 }
