@@ -39,6 +39,33 @@ describe('gatecheck conform on the bundled reference gateway', () => {
     for (const text of [run.stdout, run.stderr, onDisk, junit]) expect(text).not.toMatch(JWT);
   });
 
+  it('grades an allowed deviation non-strict: exit 0, and --strict turns it into a failure', async () => {
+    const args = ['conform', '--mutant', 'errors-as-negative-ack', '--filter', 'seed.05'];
+    const lenient = await runCli(args, { timeoutMs: 60_000 });
+    expect(lenient.code).toBe(0);
+    expect(lenient.stdout).toContain('~ seed.05-send-unauthorized');
+    expect(lenient.stdout).toMatch(/negative ack carrying FORBIDDEN instead of an error event \(spec\/README open point 1\)/);
+    expect(lenient.stdout).toContain('0 passed, 1 non-strict, 0 failed');
+    const strict = await runCli([...args, '--strict'], { timeoutMs: 60_000 });
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('0 passed, 0 non-strict, 1 failed');
+    expect(strict.stdout).toMatch(/strict mode: .*negative ack/);
+  });
+
+  it('without any Redis runs one instance and skips the multi-instance cases, saying how to provide Redis', async () => {
+    // A PATH without redis-server (the CLI runs on process.execPath), and no Docker engine here:
+    // the provider falls through to none.
+    const run = await runCli(['conform', '--filter', 'seed.18', '--filter', 'seed.01', '--json'], { env: { PATH: dir }, timeoutMs: 60_000 });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/note: no Redis available, so one instance only/);
+    const report = JSON.parse(run.stdout);
+    expect(report.target.instances).toHaveLength(1);
+    const seed18 = report.cases.find((c: { id: string }) => c.id === 'seed.18-multi-instance-broadcast');
+    expect(seed18.status).toBe('skipped');
+    expect(seed18.reason).toMatch(/needs two instances.*--redis-url, a redis-server on PATH, or Docker/);
+    expect(report.cases.find((c: { id: string }) => c.id === 'seed.01-connect-valid-token').status).toBe('passed');
+  });
+
   it('exits 1 and shows expected vs received when a case fails', async () => {
     const run = await runCli(['conform', '--mutant', 'sender-excluded', '--filter', 'seed.04'], { timeoutMs: 60_000 });
     expect(run.code).toBe(1);

@@ -42,10 +42,9 @@ export interface StartedTarget {
 /** Starts the reference gateway: two instances through Redis when one can be had, else one in memory. */
 export async function startReferenceTarget(opts: { redisUrl?: string; instances?: number; mutant?: string; logger: Logger }): Promise<StartedTarget> {
   const redis = await provideRedis({ redisUrl: opts.redisUrl, logger: opts.logger });
-  const wanted = opts.instances ?? (redis.url ? 2 : 1);
+  let instances = opts.instances ?? 2;
   let warning: string | undefined;
-  let instances = wanted;
-  if (!redis.url && wanted > 1) {
+  if (!redis.url && instances > 1) {
     instances = 1;
     warning = `no Redis available, so one instance only; ${redis.hint ?? ''}`.trim();
   }
