@@ -61,3 +61,15 @@ export class CaseFailure extends Error {
 
 /** Thrown to end a case as skipped. */
 export class CaseSkip extends Error {}
+
+type CaseBody = Omit<CaseDef, 'id' | 'suite' | 'title' | 'seedRef'>;
+
+/** A suite's case factory: ids are `<suite>.<name>`, seedRef null (cases beyond the guide's tests). */
+export function suiteCase(suite: string) {
+  return (name: string, title: string, body: CaseBody): CaseDef => ({ id: `${suite}.${name}`, suite, title, seedRef: null, ...body });
+}
+
+/** The guide's Step 4.16 Test n: id `seed.NN-name`, seedRef "Test n". */
+export function seedCase(n: number, name: string, title: string, body: CaseBody): CaseDef {
+  return { id: `seed.${String(n).padStart(2, '0')}-${name}`, suite: 'seed', title, seedRef: `Test ${n}`, ...body };
+}

@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { createClient } from 'redis';
 import { TargetError } from '../errors.js';
+import { killOnExit } from './child-reaper.js';
 import { findFreePort } from './free-port.js';
 
 export interface RedisProviderLogger {
@@ -115,18 +116,6 @@ function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function killOnExit(child: ChildProcess): void {
-  liveChildren.add(child);
-  child.once('exit', () => liveChildren.delete(child));
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const c of liveChildren) c.kill('SIGKILL');
-  });
-}
 
 async function startRedisServer(binary: string): Promise<ProvidedRedis> {
   let lastError: Error | undefined;

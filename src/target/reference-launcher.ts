@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TargetError } from '../errors.js';
 import { CHAT_MUTANTS, findMutant } from '../../fixtures/chat-gateway/mutants.js';
+import { killOnExit } from './child-reaper.js';
 import { findProjectRoot } from './project-root.js';
 
 export interface ReferenceGatewayOptions {
@@ -36,17 +37,6 @@ const READY_DEADLINE_MS = 10_000;
 const KILL_GRACE_MS = 5_000;
 const TAIL_CHARS = 4000;
 
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function killOnExit(child: ChildProcess): void {
-  liveChildren.add(child);
-  child.once('exit', () => liveChildren.delete(child));
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const c of liveChildren) c.kill('SIGKILL');
-  });
-}
 
 interface RunningChild {
   child: ChildProcess;

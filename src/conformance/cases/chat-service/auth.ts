@@ -1,14 +1,8 @@
 import { MALFORMED_TOKEN } from '../../../target/tokens.js';
-import type { CaseDef } from '../../types.js';
+import { suiteCase, type CaseDef } from '../../types.js';
 import { expectHandshakeAccepted, expectHandshakeRejected } from './handshake.js';
 
-const auth = (id: string, title: string, rest: Omit<CaseDef, 'id' | 'suite' | 'title' | 'seedRef'>): CaseDef => ({
-  id: `auth.${id}`,
-  suite: 'auth',
-  title,
-  seedRef: null,
-  ...rest,
-});
+const auth = suiteCase('auth');
 
 export const authCases: CaseDef[] = [
   auth('expired-token', 'An expired but correctly signed token is refused and the socket disconnected', {

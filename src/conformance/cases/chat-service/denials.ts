@@ -2,17 +2,11 @@ import type { Probe } from '../../../client/probe.js';
 import { summarize } from '../../../client/timeline.js';
 import * as s from '../../../protocol/chat-service/schemas.js';
 import type { CaseContext } from '../../context.js';
-import type { CaseDef } from '../../types.js';
+import { suiteCase, type CaseDef } from '../../types.js';
 import { aboutConversation, expectDelivered, hasContent, hasMessageId, sendMessage, uniqueText } from './actions.js';
 import { checkSync } from './sync.js';
 
-const denial = (id: string, title: string, rest: Omit<CaseDef, 'id' | 'suite' | 'title' | 'seedRef'>): CaseDef => ({
-  id: `denial.${id}`,
-  suite: 'denial',
-  title,
-  seedRef: null,
-  ...rest,
-});
+const denial = suiteCase('denial');
 
 const MESSAGE_EVENTS = ['message:new', 'message:updated', 'message:deleted'] as const;
 

@@ -1,15 +1,9 @@
 import { summarize } from '../../../client/timeline.js';
 import * as s from '../../../protocol/chat-service/schemas.js';
-import type { CaseDef } from '../../types.js';
+import { suiteCase, type CaseDef } from '../../types.js';
 import { aboutConversation, aboutUser, expectDelivered, hasContent, hasMessageId, sendMessage, uniqueText } from './actions.js';
 
-const presence = (id: string, title: string, rest: Omit<CaseDef, 'id' | 'suite' | 'title' | 'seedRef'>): CaseDef => ({
-  id: `presence.${id}`,
-  suite: 'presence',
-  title,
-  seedRef: null,
-  ...rest,
-});
+const presence = suiteCase('presence');
 
 export const presenceCases: CaseDef[] = [
   presence('offline-after-last-socket', "user:offline only when the user's last socket closes (Step 4.10 handleDisconnect)", {

@@ -1,15 +1,9 @@
 import { summarize } from '../../../client/timeline.js';
 import * as s from '../../../protocol/chat-service/schemas.js';
-import type { CaseDef } from '../../types.js';
+import { suiteCase, type CaseDef } from '../../types.js';
 import { expectDelivered, hasContent, sendMessage, uniqueText } from './actions.js';
 
-const rooms = (id: string, title: string, rest: Omit<CaseDef, 'id' | 'suite' | 'title' | 'seedRef'>): CaseDef => ({
-  id: `rooms.${id}`,
-  suite: 'rooms',
-  title,
-  seedRef: null,
-  ...rest,
-});
+const rooms = suiteCase('rooms');
 
 export const roomCases: CaseDef[] = [
   rooms('leave-and-rejoin', 'room:leave stops delivery to that socket; room:join ({success, room}) restores it', {

@@ -1,19 +1,13 @@
 import { summarize } from '../../../client/timeline.js';
 import * as s from '../../../protocol/chat-service/schemas.js';
 import { MALFORMED_TOKEN } from '../../../target/tokens.js';
-import type { CaseDef } from '../../types.js';
+import { seedCase, type CaseDef } from '../../types.js';
 import { aboutConversation, aboutUser, expectDelivered, hasContent, hasMessageId, isMessage, sendMessage, uniqueText } from './actions.js';
 import { expectHandshakeRejected } from './handshake.js';
 import { checkSync, sentWithinWindow } from './sync.js';
 import { readRedisSet } from '../../../target/redis-inspect.js';
 
-const seed = (n: number, id: string, title: string, rest: Omit<CaseDef, 'id' | 'suite' | 'title' | 'seedRef'>): CaseDef => ({
-  id: `seed.${String(n).padStart(2, '0')}-${id}`,
-  suite: 'seed',
-  title,
-  seedRef: `Test ${n}`,
-  ...rest,
-});
+const seed = seedCase;
 
 export const seedCases: CaseDef[] = [
   seed(1, 'connect-valid-token', 'Connection with a valid token', {

@@ -2,17 +2,11 @@ import type { Probe } from '../../../client/probe.js';
 import { summarize } from '../../../client/timeline.js';
 import * as s from '../../../protocol/chat-service/schemas.js';
 import type { CaseContext } from '../../context.js';
-import type { CaseDef } from '../../types.js';
+import { suiteCase, type CaseDef } from '../../types.js';
 import { aboutConversation, expectDelivered, hasContent, hasMessageId, sendMessage, uniqueText } from './actions.js';
 import { checkSync } from './sync.js';
 
-const validation = (id: string, title: string, rest: Omit<CaseDef, 'id' | 'suite' | 'title' | 'seedRef'>): CaseDef => ({
-  id: `validation.${id}`,
-  suite: 'validation',
-  title,
-  seedRef: null,
-  ...rest,
-});
+const validation = suiteCase('validation');
 
 /** Step 4.9: MaxLength(5000) on content, ArrayMaxSize(10) on attachments. */
 const MAX_CONTENT = 5000;
