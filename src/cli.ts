@@ -34,7 +34,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addHelpText('after', EXIT_HELP);
 
-  const logger = () => createLogger(program.opts().logLevel);
+  const logger = (cmd: Command) => createLogger(cmd.optsWithGlobals().logLevel);
   const targetOptions = (cmd: Command) =>
     cmd
       .option('--target <file>', 'target config (YAML or JSON; see `gatecheck init`)')
@@ -55,7 +55,7 @@ export function buildProgram(): Command {
       .option('-v, --verbose', 'show the evidence of non-strict and skipped cases too'),
   )
     .addHelpText('after', `\nExamples:\n  gatecheck conform                                  # the bundled reference gateway\n  gatecheck conform --target my-gateway.yml --report-dir reports/ci\n  GATECHECK_JWT_SECRET=... gatecheck conform --url http://127.0.0.1:4001 --url http://127.0.0.1:4002\n${EXIT_HELP}`)
-    .action(async (flags) => process.exit(await conformCommand(flags, logger())));
+    .action(async (flags, cmd: Command) => process.exit(await conformCommand(flags, logger(cmd))));
 
   program
     .command('mutants')
@@ -64,7 +64,7 @@ export function buildProgram(): Command {
     .option('--only <name>', 'only this mutant (repeatable)', collect)
     .option('--redis-url <url>', 'the Redis the two reference instances share')
     .option('--json', 'print mutants.json on stdout')
-    .action(async (flags) => process.exit(await mutantsCommand(flags, logger())));
+    .action(async (flags, cmd: Command) => process.exit(await mutantsCommand(flags, logger(cmd))));
 
   program
     .command('serve')
@@ -72,7 +72,7 @@ export function buildProgram(): Command {
     .option('--instances <n>', 'how many instances', argParser(positiveInt('--instances')), 1)
     .option('--redis-url <url>', 'the Redis to share between instances')
     .option('--mutant <name>', 'start it with this deliberate bug')
-    .action(async (flags) => process.exit(await serveCommand(flags, logger())));
+    .action(async (flags, cmd: Command) => process.exit(await serveCommand(flags, logger(cmd))));
 
   program
     .command('init')

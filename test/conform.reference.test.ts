@@ -67,8 +67,10 @@ describe('gatecheck conform on the bundled reference gateway', () => {
   });
 
   it('exits 1 and shows expected vs received when a case fails', async () => {
-    const run = await runCli(['conform', '--mutant', 'sender-excluded', '--filter', 'seed.04'], { timeoutMs: 60_000 });
+    const run = await runCli(['conform', '--mutant', 'sender-excluded', '--filter', 'seed.04', '--log-level', 'debug'], { timeoutMs: 60_000 });
     expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/"msg":"reference gateway started"/); // pino, on stderr
+    expect(run.stdout + run.stderr).not.toMatch(JWT);
     expect(run.stdout).toContain('✗ seed.04-send-message');
     expect(run.stdout).toMatch(/expected: message:new within \d+ ms/);
     expect(run.stdout).toMatch(/received: A@0 did not receive message:new/);
