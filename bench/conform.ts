@@ -4,12 +4,13 @@
  * Figures, not a pass/fail: this machine is shared and noisy.
  */
 import { runConformance } from '../src/conformance/conform.js';
+import { chatServiceModule } from '../src/dialects/chat-service.js';
 import { createLogger } from '../src/log.js';
 import { startReferenceTarget } from '../src/target/reference-target.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const logger = createLogger('warn');
-const target = await startReferenceTarget({ logger });
+const target = await startReferenceTarget({ module: chatServiceModule, logger });
 try {
   await runConformance({ config: target.config, target: target.summary }); // warm-up: JIT, connections, Redis
   const rows = [];

@@ -10,6 +10,9 @@ const mutantsCommand = async (...a: Parameters<typeof import('./commands/mutants
 const serveCommand = async (...a: Parameters<typeof import('./commands/serve.js').serveCommand>) => (await import('./commands/serve.js')).serveCommand(...a);
 const initCommand = async (...a: Parameters<typeof import('./commands/init.js').initCommand>) => (await import('./commands/init.js')).initCommand(...a);
 
+// The dialect names, without loading the dialect modules (and their schemas) for --help.
+const DIALECTS = ['chat-service', 'kraken'];
+
 const EXIT_HELP = `
 Exit codes:
   0  every case passed (non-strict deviations allowed unless --strict)
@@ -47,7 +50,7 @@ export function buildProgram(): Command {
     program
       .command('conform')
       .description('Run the conformance suite. With no --target/--url it starts the bundled reference gateway.')
-      .addOption(new Option('--dialect <name>', 'protocol to test').choices(['chat-service']).default('chat-service'))
+      .addOption(new Option('--dialect <name>', 'protocol to test (default: the target config\'s, else chat-service)').choices(DIALECTS))
       .option('--strict', 'non-strict deviations from the document count as failures')
       .option('--report-dir <dir>', 'write report.json and junit.xml there')
       .option('--json', 'print report.json on stdout (the human summary goes to stderr)')
@@ -60,6 +63,7 @@ export function buildProgram(): Command {
   program
     .command('mutants')
     .description('Run the suite against the reference gateway and each of its deliberate bugs; print the kill matrix.')
+    .addOption(new Option('--dialect <name>', 'which reference gateway and suite').choices(DIALECTS).default('chat-service'))
     .option('--report-dir <dir>', 'write mutants.json there')
     .option('--only <name>', 'only this mutant (repeatable)', collect)
     .option('--redis-url <url>', 'the Redis the two reference instances share')
@@ -69,6 +73,7 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description('Start the reference gateway (and a Redis when several instances) until Ctrl-C.')
+    .addOption(new Option('--dialect <name>', 'which reference gateway').choices(DIALECTS).default('chat-service'))
     .option('--instances <n>', 'how many instances', argParser(positiveInt('--instances')), 1)
     .option('--redis-url <url>', 'the Redis to share between instances')
     .option('--mutant <name>', 'start it with this deliberate bug')

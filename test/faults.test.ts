@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { startGarbageGateway } from '../fixtures/garbage-gateway/server.js';
 import { runConformance } from '../src/conformance/conform.js';
 import { startReferenceGateway } from '../src/target/reference-launcher.js';
-import { referenceTargetConfig } from '../src/target/reference-target.js';
+import { chatServiceModule } from '../src/dialects/chat-service.js';
 import { runCli } from './support/cli.js';
 
 describe('faults: the target misbehaves', () => {
   it('a gateway that dies mid-run turns the remaining cases into errored with the cause, without hanging', async () => {
     const secret = randomBytes(16).toString('hex');
     const gateway = await startReferenceGateway({ instances: 1, jwtSecret: secret });
-    const config = referenceTargetConfig(gateway.urls, secret);
+    const config = chatServiceModule.reference.config(gateway.urls, secret);
     const killAfter = 6;
     let killedAt = -1;
     try {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHAT_MUTANTS, isDeviation } from '../fixtures/chat-gateway/mutants.js';
 import { chatServiceCases } from '../src/conformance/cases/chat-service/index.js';
+import { chatServiceModule } from '../src/dialects/chat-service.js';
 import { createLogger } from '../src/log.js';
 import { deviationRecognised, runMutants, type MutantsReport } from '../src/mutants/run.js';
 
@@ -14,7 +15,7 @@ describe('mutants: the suite kills every deliberate bug', () => {
   let report: MutantsReport;
 
   it('runs the healthy gateway and every mutant (two instances through Redis)', async () => {
-    report = await runMutants({ logger: createLogger('silent') });
+    report = await runMutants({ module: chatServiceModule, logger: createLogger('silent') });
     expect(report.mutants.map((m) => m.name)).toEqual(CHAT_MUTANTS.map((m) => m.name));
   }, 600_000);
 

@@ -249,11 +249,13 @@ export class Probe {
     });
   }
 
-  /** A ping round trip on this connection: true once its ack or a `pong` event comes back. */
+  /** A ping round trip on this connection: true once its ack or answer event comes back (false: the dialect has no ping). */
   async roundTrip(timeoutMs: number): Promise<boolean> {
+    const ping = this.opts.dialect.ping;
+    if (!ping) return false;
     const from = this.seq;
-    const pong = this.waitForFirst(['pong'], timeoutMs, from).then((e) => e !== undefined);
-    const outcome = this.act('ping', {}, timeoutMs).then((o) => o.kind === 'ack' || o.kind === 'error');
+    const pong = ping.answerEvent ? this.waitForFirst([ping.answerEvent], timeoutMs, from).then((e) => e !== undefined) : new Promise<boolean>(() => {});
+    const outcome = this.act(ping.event, ping.payload, timeoutMs).then((o) => o.kind === 'ack' || o.kind === 'error');
     return Promise.race([outcome, pong.then((got) => got || outcome)]);
   }
 

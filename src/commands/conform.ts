@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import { runConformance } from '../conformance/conform.js';
-import { UsageError } from '../errors.js';
 import { ConsoleReporter } from '../report/console.js';
 import { exitCodeFor } from '../report/model.js';
 import { Redactor } from '../report/redact.js';
@@ -9,7 +8,6 @@ import { resolveSecretsOf } from './secrets.js';
 import { resolveTarget, type TargetFlags } from './target-options.js';
 
 export interface ConformFlags extends TargetFlags {
-  dialect: string;
   strict?: boolean;
   reportDir?: string;
   json?: boolean;
@@ -18,7 +16,6 @@ export interface ConformFlags extends TargetFlags {
 }
 
 export async function conformCommand(flags: ConformFlags, logger: Logger): Promise<number> {
-  if (flags.dialect !== 'chat-service') throw new UsageError(`unknown dialect "${flags.dialect}" (known: chat-service)`);
   const human = flags.json ? process.stderr : process.stdout;
   const reporter = new ConsoleReporter(human, flags.verbose);
   const redactor = new Redactor();

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { deviationRecognised, runMutants, type MutantResult } from '../mutants/run.js';
 import { chalkFor } from '../report/console.js';
+import { dialectModule } from '../dialects/index.js';
 
 export interface MutantsFlags {
+  dialect: string;
   reportDir?: string;
   only?: string[];
   redisUrl?: string;
@@ -26,7 +28,7 @@ export async function mutantsCommand(flags: MutantsFlags, logger: Logger): Promi
     out.write(`${c.gray(`[${String(i).padStart(String(n).length)}/${n}]`)} ${mark} ${r.name.padEnd(36)} ${c.gray(by)}\n`);
   };
   out.write('running the suite against the healthy reference gateway, then each mutant...\n');
-  const report = await runMutants({ only: flags.only, redisUrl: flags.redisUrl, logger, onMutantDone: line });
+  const report = await runMutants({ module: dialectModule(flags.dialect), only: flags.only, redisUrl: flags.redisUrl, logger, onMutantDone: line });
   const healthyOk = report.healthy.notPassed.length === 0;
   if (!healthyOk) {
     out.write(c.red(`\nthe healthy gateway did not pass every case:\n`) + report.healthy.notPassed.map((l) => `  ${l}\n`).join(''));

@@ -3,9 +3,10 @@ import { SignJWT } from 'jose';
 import type { Logger } from 'pino';
 import { provideRedis } from '../target/redis-provider.js';
 import { startReferenceGateway } from '../target/reference-launcher.js';
-import { REFERENCE_RATE_LIMIT } from '../target/reference-target.js';
+import { dialectModule } from '../dialects/index.js';
 
 export interface ServeFlags {
+  dialect: string;
   instances: number;
   redisUrl?: string;
   mutant?: string;
@@ -20,11 +21,20 @@ export async function serveCommand(flags: ServeFlags, logger: Logger): Promise<n
   }
   const given = process.env.GATECHECK_JWT_SECRET;
   const jwtSecret = given || randomBytes(24).toString('hex');
-  const gateway = await startReferenceGateway({ instances: flags.instances, redisUrl: redis?.url, mutant: flags.mutant, jwtSecret, rateLimit: REFERENCE_RATE_LIMIT });
+  const { reference, mutants } = dialectModule(flags.dialect);
+  const gateway = await startReferenceGateway({
+    instances: flags.instances,
+    redisUrl: redis?.url,
+    mutant: flags.mutant,
+    jwtSecret,
+    rateLimit: reference.rateLimit,
+    gateway: reference.gateway,
+    knownMutants: mutants,
+  });
   const key = new TextEncoder().encode(jwtSecret);
   const token = (sub: string) => new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').sign(key);
   const out = process.stdout;
-  out.write(`reference chat-service gateway${flags.mutant ? ` (mutant ${flags.mutant})` : ''}\n`);
+  out.write(`reference ${flags.dialect} gateway${flags.mutant ? ` (mutant ${flags.mutant})` : ''}\n`);
   gateway.urls.forEach((u, i) => out.write(`  instance ${i + 1}: ${u}\n`));
   if (redis?.url) out.write(`  redis: ${redis.source}\n`);
   out.write(given ? '  tokens: HS256 with GATECHECK_JWT_SECRET from your environment\n' : `  tokens: HS256 with a throwaway secret; to test it: GATECHECK_JWT_SECRET=${jwtSecret} gatecheck conform ${gateway.urls.map((u) => `--url ${u}`).join(' ')}\n`);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { configFromUrls, loadTargetConfig } from '../config/load.js';
+import { dialectModule } from '../dialects/index.js';
 import { UsageError } from '../errors.js';
 import { startReferenceTarget, type StartedTarget } from '../target/reference-target.js';
 
@@ -9,6 +10,8 @@ export interface TargetFlags {
   redisUrl?: string;
   instances?: number;
   mutant?: string;
+  /** Unset: the target config's dialect, or chat-service. */
+  dialect?: string;
 }
 
 /** --target FILE, --url URL..., or (neither) the bundled reference gateway. */
@@ -20,13 +23,18 @@ export async function resolveTarget(flags: TargetFlags, logger: Logger): Promise
   }
   if (flags.target) {
     const config = await loadTargetConfig(flags.target);
+    if (flags.dialect && flags.dialect !== config.dialect) {
+      throw new UsageError(`--dialect ${flags.dialect} but ${flags.target} declares dialect ${config.dialect}`);
+    }
     return { config, summary: { source: 'config', configFile: flags.target, instances: config.instances.map((i) => i.url) }, secrets: [], stop: async () => {} };
   }
   if (flags.url?.length) {
+    if (flags.dialect === 'kraken') throw new UsageError('the kraken dialect needs a target config that says where worlds come from (--target FILE; see gatecheck init --dialect kraken)');
     const config = configFromUrls(flags.url);
     return { config, summary: { source: 'urls', instances: flags.url }, secrets: [], stop: async () => {} };
   }
-  return startReferenceTarget({ redisUrl: flags.redisUrl, instances: flags.instances, mutant: flags.mutant, logger });
+  const module = dialectModule(flags.dialect ?? 'chat-service');
+  return startReferenceTarget({ module, redisUrl: flags.redisUrl, instances: flags.instances, mutant: flags.mutant, logger });
 }
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -13,8 +13,32 @@ const restCall = z.strictObject({
   idPath: z.string().optional(),
 });
 
+const id = z.string().min(1);
+/** src/protocol/kraken/world.ts as a schema: a pre-provisioned world in the config. */
+const krakenWorld = z.strictObject({
+  communityId: id,
+  users: z.strictObject({ owner: id, member: id, reader: id, outsider: id }),
+  channels: z.strictObject({ general: id, secret: id, voice: id }),
+  dmGroups: z.strictObject({ ownerMember: id, ownerReader: id }),
+  aliasGroups: z.strictObject({ team: id }),
+});
+
+const krakenSection = z.strictObject({
+  /** Where each case's world comes from: a REST call that provisions a fresh one, or a fixed one. */
+  world: z.union([
+    z.strictObject({ provision: restCall.extend({ /** Dotted path of the world in the answer; default: the whole body. */ resultPath: z.string().optional() }) }),
+    z.strictObject({ fixed: krakenWorld }),
+  ]),
+  /** REST calls that trigger server events with no client event (edit, delete, mention...), by name. */
+  rest: z.record(z.string(), restCall).default({}),
+  /** The presence TTL the server declares; enables the TTL expiry case. */
+  presenceTtlMs: z.number().int().positive().optional(),
+  /** The voice presence TTL the server declares; enables the voice TTL case. */
+  voiceTtlMs: z.number().int().positive().optional(),
+});
+
 export const targetConfigSchema = z.strictObject({
-  dialect: z.enum(['chat-service']).default('chat-service'),
+  dialect: z.enum(['chat-service', 'kraken']).default('chat-service'),
   instances: z
     .array(z.strictObject({ url: z.url({ protocol: /^(https?|wss?)$/ }), name: z.string().optional() }))
     .min(1, 'at least one instance URL is needed'),
@@ -68,6 +92,8 @@ export const targetConfigSchema = z.strictObject({
         .optional(),
     })
     .prefault({}),
+  /** Kraken dialect only: worlds, REST triggers, declared TTLs. */
+  kraken: krakenSection.optional(),
   /** Documented event name -> the name this server uses. */
   events: z.record(z.string(), z.string().min(1)).default({}),
   timeouts: z
@@ -87,7 +113,13 @@ export const targetConfigSchema = z.strictObject({
       connectsPerSecond: z.number().nonnegative().default(0),
     })
     .prefault({}),
+}).refine((c) => c.dialect !== 'kraken' || c.kraken !== undefined, {
+  message: 'dialect kraken needs a kraken section (kraken.world: provision or fixed)',
+  path: ['kraken'],
 });
+
+export type KrakenWorldConfig = z.output<typeof krakenWorld>;
+export type KrakenSection = z.output<typeof krakenSection>;
 
 export type TargetConfigInput = z.input<typeof targetConfigSchema>;
 export type TargetConfig = z.output<typeof targetConfigSchema>;

@@ -1,12 +1,11 @@
 import type { TargetConfig } from '../config/schema.js';
-import { chatServiceDialect } from '../protocol/chat-service/index.js';
+import { dialectModule } from '../dialects/index.js';
 import type { ConformanceReport, TargetSummary } from '../report/model.js';
 import { summarize } from '../report/model.js';
 import { assertReachable } from '../target/reachability.js';
 import { RestClient } from '../target/rest.js';
 import { createTokenSource, type TokenSource } from '../target/tokens.js';
 import { ConnectPacer, UserAllocator } from '../target/users.js';
-import { chatServiceCases } from './cases/chat-service/index.js';
 import { runCases } from './runner.js';
 import type { CaseDef, CaseResult } from './types.js';
 
@@ -22,9 +21,9 @@ export interface ConformOptions {
   onTokens?(tokens: TokenSource): void;
 }
 
-export function selectCases(filter?: string[]): CaseDef[] {
-  if (!filter?.length) return chatServiceCases;
-  return chatServiceCases.filter((c) => filter.some((f) => c.id.includes(f) || c.suite === f || c.seedRef === f));
+export function selectCases(all: CaseDef[], filter?: string[]): CaseDef[] {
+  if (!filter?.length) return all;
+  return all.filter((c) => filter.some((f) => c.id.includes(f) || c.suite === f || c.seedRef === f));
 }
 
 /** Checks every instance answers, then runs the dialect's cases and returns the report. */
@@ -35,15 +34,16 @@ export async function runConformance(opts: ConformOptions): Promise<ConformanceR
   await Promise.all(config.instances.map((i) => assertReachable(i.url, config.socketPath)));
   const tokens = createTokenSource(config);
   opts.onTokens?.(tokens);
+  const module = dialectModule(config.dialect);
   const env = {
     config,
-    dialect: chatServiceDialect(config.events),
+    dialect: module.dialect(config.events),
     tokens,
     rest: new RestClient(config, config.timeouts.actionMs),
     users: new UserAllocator(tokens),
     pacer: new ConnectPacer(config.limits.connectsPerSecond),
   };
-  const cases = selectCases(opts.filter);
+  const cases = selectCases(module.cases, opts.filter);
   let done = 0;
   const results = await runCases({
     cases,

@@ -81,8 +81,9 @@ export class CaseContext {
     if (result.kind !== 'connected') {
       this.fail(`${label} could not connect with a valid token`, { expected: 'a connection', received: `connect_error ${summarize(result)}` });
     }
-    if (opts.awaitConnected !== false) {
-      await this.waitFor(probe, 'connected', `the connected event for ${label}`);
+    const ready = this.env.dialect.readyEvent;
+    if (ready && opts.awaitConnected !== false) {
+      await this.waitFor(probe, ready, `the ${ready} event for ${label}`);
     }
     return probe;
   }
@@ -229,6 +230,7 @@ export class CaseContext {
   async barrier(observers: Probe[]): Promise<void> {
     const started = performance.now();
     const env = this.env;
+    if (!env.dialect.ping) env.pingAnswers = false;
     if (env.pingAnswers !== false) {
       const answered = await Promise.all(observers.filter((p) => p.connected).map((p) => p.roundTrip(Math.min(1000, this.timeouts.actionMs))));
       if (env.pingAnswers === undefined && answered.length > 0) env.pingAnswers = answered.some(Boolean);

@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
-import { CHAT_MUTANTS, type MutantInfo } from '../../fixtures/chat-gateway/mutants.js';
 import { runConformance } from '../conformance/conform.js';
+import type { DialectModule, MutantLike } from '../dialects/types.js';
 import type { ConformanceReport } from '../report/model.js';
 import { provideRedis } from '../target/redis-provider.js';
 import { startReferenceTarget } from '../target/reference-target.js';
+import { UsageError } from '../errors.js';
 
 export interface MutantResult {
   name: string;
   description: string;
-  area: MutantInfo['area'];
+  area: string;
   /** 'bug' must be killed; 'deviation' (a choice the contract leaves open) must be graded non-strict only. */
   kind: 'bug' | 'deviation';
   killed: boolean;
@@ -37,25 +38,27 @@ export interface MutantsReport {
 export const deviationRecognised = (r: MutantResult): boolean => r.nonStrictCases.length > 0 && r.killedBy.length === 0;
 
 export interface MutantsOptions {
+  module: DialectModule;
   only?: string[];
   redisUrl?: string;
   logger: Logger;
   onMutantDone?(r: MutantResult, index: number, total: number): void;
 }
 
-const describe = (m: MutantInfo) => ({ name: m.name, description: m.description, area: m.area, kind: m.kind ?? ('bug' as const) });
+const describe = (m: MutantLike) => ({ name: m.name, description: m.description, area: m.area, kind: m.kind ?? ('bug' as const) });
 
 /** Runs the suite against the healthy reference gateway, then against each mutant, and tallies the kills. */
 export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
   const startedAt = new Date();
   const started = performance.now();
-  const unknown = (opts.only ?? []).filter((n) => !CHAT_MUTANTS.some((m) => m.name === n));
-  if (unknown.length) throw new Error(`unknown mutant(s) ${unknown.join(', ')}; known: ${CHAT_MUTANTS.map((m) => m.name).join(', ')}`);
-  const selected = opts.only?.length ? CHAT_MUTANTS.filter((m) => opts.only!.includes(m.name)) : CHAT_MUTANTS;
+  const all = opts.module.mutants;
+  const unknown = (opts.only ?? []).filter((n) => !all.some((m) => m.name === n));
+  if (unknown.length) throw new UsageError(`unknown mutant(s) ${unknown.join(', ')}; known: ${all.map((m) => m.name).join(', ')}`);
+  const selected = opts.only?.length ? all.filter((m) => opts.only!.includes(m.name)) : all;
   const redis = await provideRedis({ redisUrl: opts.redisUrl, logger: opts.logger });
   try {
     const runAgainst = async (mutant?: string) => {
-      const target = await startReferenceTarget({ redisUrl: redis.url, mutant, logger: opts.logger });
+      const target = await startReferenceTarget({ module: opts.module, redisUrl: redis.url, mutant, logger: opts.logger });
       try {
         return await runConformance({ config: target.config, target: target.summary });
       } finally {
@@ -82,7 +85,7 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
     return {
       schemaVersion: 1,
       kind: 'mutants',
-      dialect: 'chat-service',
+      dialect: opts.module.name,
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - started),
       healthy: { summary: healthy.summary, notPassed: healthy.cases.filter((c) => c.status !== 'passed').map((c) => `${c.id}: ${c.status} (${c.reason})`) },

@@ -11,6 +11,13 @@ export interface Dialect {
   documentedName(wire: string): string | undefined;
   /** Events the client must never treat as ordinary payload events. */
   errorEvents: { error: string; exception: string };
+  /** Documented name of the event that says a connection is ready (chat-service: `connected`); none = transport connect. */
+  readyEvent?: string;
+  /**
+   * A side-effect-free acknowledged event for barrier round trips (chat-service: `ping`, answered by its
+   * ack or a `pong` event). Without one, absence proofs rely on a longer grace window alone.
+   */
+  ping?: { event: string; payload: unknown; answerEvent?: string };
 }
 
 export function makeEventMap(defaults: readonly string[], overrides: Record<string, string> = {}) {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TargetError } from '../errors.js';
-import { CHAT_MUTANTS, findMutant } from '../../fixtures/chat-gateway/mutants.js';
+import { CHAT_MUTANTS } from '../../fixtures/chat-gateway/mutants.js';
 import { killOnExit } from './child-reaper.js';
 import { findProjectRoot } from './project-root.js';
 
@@ -15,6 +15,12 @@ export interface ReferenceGatewayOptions {
   /** undefined = the gateway's default (10/1000 ms), null = off. */
   rateLimit?: { max: number; windowMs: number } | null;
   streamsAdapter?: never;
+  /** Which reference gateway under fixtures/ (default chat-gateway). */
+  gateway?: 'chat-gateway' | 'kraken-gateway';
+  /** The mutants that gateway knows (default: the chat gateway's). */
+  knownMutants?: ReadonlyArray<{ name: string }>;
+  /** Further flags for the gateway process (e.g. --presence-ttl-ms 800). */
+  extraArgs?: string[];
 }
 
 export interface ReferenceInstance {
@@ -46,15 +52,16 @@ interface RunningChild {
   stderrTail(): string;
 }
 
-/** Starts the reference gateway (fixtures/chat-gateway) as child processes, one per instance. */
+/** Starts a reference gateway (fixtures/chat-gateway or fixtures/kraken-gateway) as child processes, one per instance. */
 export async function startReferenceGateway(opts: ReferenceGatewayOptions): Promise<ReferenceGateway> {
   if (!Number.isInteger(opts.instances) || opts.instances < 1) throw new TargetError(`instances must be a positive integer, not ${opts.instances}`);
   if (opts.instances > 1 && !opts.redisUrl) throw new TargetError(`${opts.instances} reference instances need a Redis URL to share state and broadcasts`);
   if (!opts.jwtSecret) throw new TargetError('the reference gateway needs a JWT secret');
-  if (opts.mutant && !findMutant(opts.mutant)) {
-    throw new TargetError(`unknown mutant "${opts.mutant}"; known mutants: ${CHAT_MUTANTS.map((m) => m.name).join(', ')}`);
+  const known = opts.knownMutants ?? CHAT_MUTANTS;
+  if (opts.mutant && !known.some((m) => m.name === opts.mutant)) {
+    throw new TargetError(`unknown mutant "${opts.mutant}"; known mutants: ${known.map((m) => m.name).join(', ')}`);
   }
-  const entry = join(findProjectRoot(), 'dist', 'fixtures', 'chat-gateway', 'main.js');
+  const entry = join(findProjectRoot(), 'dist', 'fixtures', opts.gateway ?? 'chat-gateway', 'main.js');
   if (!existsSync(entry)) throw new TargetError(`the reference gateway is not built (${entry} is missing): run npm run build`);
 
   const launch = (instanceId: string, port: number) => launchChild(entry, instanceId, port, opts);
@@ -95,6 +102,7 @@ export async function startReferenceGateway(opts: ReferenceGatewayOptions): Prom
 function launchChild(entry: string, instanceId: string, port: number, opts: ReferenceGatewayOptions): Promise<RunningChild> {
   const args = [entry, '--port', String(port), '--instance-id', instanceId];
   if (opts.mutant) args.push('--mutant', opts.mutant);
+  args.push(...(opts.extraArgs ?? []));
   if (opts.rateLimit !== undefined) args.push('--rate-limit', opts.rateLimit ? `${opts.rateLimit.max}/${opts.rateLimit.windowMs}` : 'off');
   // Secrets travel in the environment, never in argv (visible to ps).
   const env: NodeJS.ProcessEnv = { ...process.env, GATECHECK_JWT_SECRET: opts.jwtSecret };

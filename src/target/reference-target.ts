@@ -1,32 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { parseTargetConfig } from '../config/load.js';
-import type { TargetConfig, TargetConfigInput } from '../config/schema.js';
+import type { TargetConfig } from '../config/schema.js';
+import type { DialectModule } from '../dialects/types.js';
 import type { TargetSummary } from '../report/model.js';
 import { provideRedis } from './redis-provider.js';
 import { startReferenceGateway } from './reference-launcher.js';
-
-export const REFERENCE_RATE_LIMIT = { max: 10, windowMs: 1000 };
-
-/** The target config that describes the bundled reference gateway (docs/reference-gateway.md). */
-export function referenceTargetConfig(urls: string[], jwtSecret: string, redisUrl?: string): TargetConfig {
-  const raw: TargetConfigInput = {
-    instances: urls.map((url, i) => ({ url, name: `reference-${i + 1}` })),
-    auth: { mint: { secret: jwtSecret } },
-    rest: {
-      createConversation: { method: 'POST', path: '/api/conversations', body: { participantIds: '{{participantIds}}', type: '{{type}}', name: '{{name}}' }, idPath: 'id' },
-      addParticipant: { method: 'POST', path: '/api/conversations/{{conversationId}}/participants', body: { userId: '{{userId}}' } },
-      removeParticipant: { method: 'DELETE', path: '/api/conversations/{{conversationId}}/participants/{{userId}}' },
-      leaveConversation: { method: 'POST', path: '/api/conversations/{{conversationId}}/leave' },
-      sendMessage: { method: 'POST', path: '/api/conversations/{{conversationId}}/messages', body: { content: '{{content}}' }, idPath: 'id' },
-    },
-    capabilities: {
-      rateLimit: { event: 'message:send', ...REFERENCE_RATE_LIMIT },
-      ...(redisUrl ? { redis: { url: redisUrl } } : {}),
-    },
-  };
-  return parseTargetConfig(raw, 'reference target');
-}
 
 export interface StartedTarget {
   config: TargetConfig;
@@ -39,8 +17,9 @@ export interface StartedTarget {
   stop(): Promise<void>;
 }
 
-/** Starts the reference gateway: two instances through Redis when one can be had, else one in memory. */
-export async function startReferenceTarget(opts: { redisUrl?: string; instances?: number; mutant?: string; logger: Logger }): Promise<StartedTarget> {
+/** Starts a dialect's reference gateway: two instances through Redis when one can be had, else one in memory. */
+export async function startReferenceTarget(opts: { module: DialectModule; redisUrl?: string; instances?: number; mutant?: string; logger: Logger }): Promise<StartedTarget> {
+  const { reference } = opts.module;
   const redis = await provideRedis({ redisUrl: opts.redisUrl, logger: opts.logger });
   let instances = opts.instances ?? 2;
   let warning: string | undefined;
@@ -51,14 +30,23 @@ export async function startReferenceTarget(opts: { redisUrl?: string; instances?
   const jwtSecret = randomBytes(24).toString('hex');
   let gateway;
   try {
-    gateway = await startReferenceGateway({ instances, redisUrl: redis.url, mutant: opts.mutant, jwtSecret, rateLimit: REFERENCE_RATE_LIMIT });
+    gateway = await startReferenceGateway({
+      instances,
+      redisUrl: redis.url,
+      mutant: opts.mutant,
+      jwtSecret,
+      rateLimit: reference.rateLimit,
+      gateway: reference.gateway,
+      knownMutants: opts.module.mutants,
+      extraArgs: reference.extraArgs,
+    });
   } catch (err) {
     await redis.stop();
     throw err;
   }
-  opts.logger.info({ urls: gateway.urls, redis: redis.source, mutant: opts.mutant }, 'reference gateway started');
+  opts.logger.info({ dialect: opts.module.name, urls: gateway.urls, redis: redis.source, mutant: opts.mutant }, 'reference gateway started');
   return {
-    config: referenceTargetConfig(gateway.urls, jwtSecret, redis.url),
+    config: reference.config(gateway.urls, jwtSecret, redis.url),
     summary: { source: 'reference', instances: gateway.urls, mutant: opts.mutant, redis: redis.source },
     secrets: [jwtSecret],
     warning,
