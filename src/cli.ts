@@ -83,6 +83,7 @@ export function buildProgram(): Command {
     .command('init')
     .description('Write a commented target config template.')
     .argument('[file]', 'where to write it', 'gatecheck.target.yml')
+    .addOption(new Option('--dialect <name>', 'which protocol the template is for').choices(DIALECTS).default('chat-service'))
     .option('--force', 'overwrite an existing file')
     .action(async (file, flags) => process.exit(await initCommand(file, flags)));
 

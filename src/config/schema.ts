@@ -15,7 +15,7 @@ const restCall = z.strictObject({
 
 const id = z.string().min(1);
 /** src/protocol/kraken/world.ts as a schema: a pre-provisioned world in the config. */
-const krakenWorld = z.strictObject({
+export const krakenWorld = z.strictObject({
   communityId: id,
   users: z.strictObject({ owner: id, member: id, reader: id, outsider: id }),
   channels: z.strictObject({ general: id, secret: id, voice: id }),

@@ -67,3 +67,57 @@ timeouts: { connectMs: 5000, actionMs: 3000, caseMs: 20000, runMs: 180000, grace
 # Your server's own limits, so gatecheck stays under them instead of reporting your limiter as a failure.
 limits: { concurrency: 8, connectsPerSecond: 0 }   # 0 = no connection-rate limit declared
 `;
+
+/** What `gatecheck init --dialect kraken` writes. */
+export const KRAKEN_TARGET_TEMPLATE = `# gatecheck target config for a Kraken-style gateway (shared/spec/kraken-websocket-*.md).
+dialect: kraken
+
+instances:
+  - url: http://127.0.0.1:3000
+  # - url: http://127.0.0.1:3001           # a second instance behind the same Redis adapter
+socketPath: /socket.io
+transports: [websocket]
+
+auth:
+  mint:                                     # or command: / static: as for chat-service
+    algorithm: HS256
+    secret: { env: KRAKEN_JWT_SECRET }
+    userIdClaim: sub
+
+kraken:
+  # Every case works in a "world": a community with channels general (public), secret (private; owner
+  # and member have memberships) and voice, DM groups ownerMember and ownerReader, alias group team,
+  # and users owner (every RbacAction), member (READ_COMMUNITY, CREATE_MESSAGE, JOIN_CHANNEL...),
+  # reader (READ_COMMUNITY only) and outsider (not in the community).
+  #
+  # Either a REST call that provisions a fresh world per case (cases then run concurrently):
+  world:
+    provision:
+      method: POST
+      path: /api/test/worlds
+      # body: {}
+      # resultPath: data                    # where the world is in the answer (default: the whole body)
+  # ...or a pre-provisioned one (cases then run one at a time, sharing it):
+  # world:
+  #   fixed:
+  #     communityId: c1
+  #     users: { owner: u-owner, member: u-member, reader: u-reader, outsider: u-outsider }
+  #     channels: { general: ch-general, secret: ch-secret, voice: ch-voice }
+  #     dmGroups: { ownerMember: dm-1, ownerReader: dm-2 }
+  #     aliasGroups: { team: ag-1 }
+  #   (with auth.static, give a token per user id: static: [{ userId: u-owner, token: { env: OWNER_TOKEN } }, ...])
+
+  # REST calls that trigger server events without a client event; placeholders {{messageId}},
+  # {{channelId}}, {{content}}, {{actorId}}. Undeclared ones skip the cases that need them.
+  rest: {}
+  presenceTtlMs: 60000                      # declare your TTLs to enable the expiry cases
+  voiceTtlMs: 60000
+
+# Event names drift between releases: map the documented name to yours.
+events: {}
+  # joinAll: subscribeAll
+  # error: exception
+
+timeouts: { connectMs: 5000, actionMs: 3000, caseMs: 20000, runMs: 180000, graceMs: 60, crossInstanceGraceMs: 150 }
+limits: { concurrency: 8, connectsPerSecond: 0 }
+`;

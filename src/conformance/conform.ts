@@ -35,6 +35,8 @@ export async function runConformance(opts: ConformOptions): Promise<ConformanceR
   const tokens = createTokenSource(config);
   opts.onTokens?.(tokens);
   const module = dialectModule(config.dialect);
+  // A fixed (pre-provisioned) Kraken world is shared by every case: they must take turns.
+  if (config.kraken && 'fixed' in config.kraken.world) config.limits.concurrency = 1;
   const env = {
     config,
     dialect: module.dialect(config.events),

@@ -8,6 +8,10 @@ import type { Dialect } from '../protocol/types.js';
 import type { RestClient } from '../target/rest.js';
 import type { TokenSource } from '../target/tokens.js';
 import type { ConnectPacer, TestUser, UserAllocator } from '../target/users.js';
+import { krakenWorld } from '../config/schema.js';
+import type { KrakenWorld } from '../protocol/kraken/world.js';
+import { SetupError } from '../target/rest.js';
+import { readPath } from '../target/template.js';
 import { CaseFailure, CaseSkip, type Failure } from './types.js';
 
 /** Everything a run shares between its cases. */
@@ -117,6 +121,40 @@ export class CaseContext {
     const result = await this.env.rest.call(name, token, { actorId: actor.id, ...vars });
     this.timeline.add(actor.label, 'in', `REST ${name} ${result.status}`, result.body);
     return result;
+  }
+
+  /** Kraken: the world this case works in, and the REST triggers the target declares. */
+  readonly kraken = {
+    world: async (): Promise<KrakenWorld> => {
+      const section = this.env.config.kraken;
+      if (!section) throw new SetupError('the target config has no kraken section');
+      if ('fixed' in section.world) return section.world.fixed;
+      const spec = section.world.provision;
+      this.timeline.add('harness', 'out', 'REST provision world');
+      const result = await this.env.rest.callSpec(spec, 'kraken.world.provision', undefined, {});
+      const world = krakenWorld.safeParse(spec.resultPath ? readPath(result.body, spec.resultPath) : result.body);
+      if (!world.success) {
+        throw new SetupError(`kraken.world.provision answered something that is not a world: ${world.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      }
+      this.timeline.add('harness', 'in', 'REST provision world', world.data);
+      return world.data;
+    },
+  };
+
+  /** A Kraken REST trigger (edit, delete, mention...) as that user; undeclared means the case is skipped. */
+  async restKraken(name: string, actorUserId: string, vars: Record<string, unknown>) {
+    const spec = this.env.config.kraken?.rest[name];
+    if (!spec) this.skip(`skipped: declare kraken.rest.${name} in the target config`);
+    this.timeline.add(actorUserId, 'out', `REST ${name}`, vars);
+    const token = await this.env.tokens.valid(actorUserId);
+    const result = await this.env.rest.callSpec(spec, `kraken.rest.${name}`, token, { actorId: actorUserId, ...vars });
+    this.timeline.add(actorUserId, 'in', `REST ${name} ${result.status}`, result.body);
+    return result;
+  }
+
+  /** Opens a probe for a known user id (a world's user) with a valid token; ready as the dialect says. */
+  async connectAs(userId: string, opts: { instance?: number; label?: string; via?: TokenVia } = {}): Promise<Probe> {
+    return this.connect({ id: userId, label: opts.label ?? userId }, { instance: opts.instance, via: opts.via });
   }
 
   async createConversation(creator: TestUser, others: TestUser[], type: 'direct' | 'group' = 'group'): Promise<string> {

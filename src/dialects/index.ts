@@ -1,8 +1,9 @@
 import { UsageError } from '../errors.js';
 import { chatServiceModule } from './chat-service.js';
+import { krakenModule } from './kraken.js';
 import type { DialectModule, DialectName } from './types.js';
 
-const MODULES: DialectModule[] = [chatServiceModule];
+const MODULES: DialectModule[] = [chatServiceModule, krakenModule];
 
 export const DIALECT_NAMES = MODULES.map((m) => m.name);
 

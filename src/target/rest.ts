@@ -1,5 +1,5 @@
 import { resolveSecret } from '../config/load.js';
-import type { RestCallName, TargetConfig } from '../config/schema.js';
+import type { RestCall, RestCallName, TargetConfig } from '../config/schema.js';
 import { fillTemplate, readPath } from './template.js';
 
 export class SetupError extends Error {}
@@ -21,12 +21,17 @@ export class RestClient {
     return Boolean(this.config.rest?.[name]);
   }
 
-  async call(name: RestCallName, actorToken: string, vars: Record<string, unknown>): Promise<RestResult> {
+  async call(name: RestCallName, actorToken: string | undefined, vars: Record<string, unknown>): Promise<RestResult> {
     const spec = this.config.rest?.[name];
     if (!spec) throw new SetupError(`rest.${name} is not declared in the target config`);
+    return this.callSpec(spec, `rest.${name}`, actorToken, vars);
+  }
+
+  /** Any declared call (a chat rest.* call or a kraken.rest / kraken.world.provision one). */
+  async callSpec(spec: RestCall, name: string, actorToken: string | undefined, vars: Record<string, unknown>): Promise<RestResult> {
     const path = String(fillTemplate(spec.path, vars));
     const body = spec.body === undefined ? undefined : JSON.stringify(fillTemplate(spec.body, vars));
-    const headers: Record<string, string> = { authorization: `Bearer ${actorToken}` };
+    const headers: Record<string, string> = actorToken ? { authorization: `Bearer ${actorToken}` } : {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     for (const [k, v] of Object.entries(this.config.rest?.headers ?? {})) headers[k] = resolveSecret(v, `rest.headers.${k}`);
     let res: Response;

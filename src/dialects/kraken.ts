@@ -1,0 +1,39 @@
+import { KRAKEN_MUTANTS } from '../../fixtures/kraken-gateway/mutants.js';
+import { parseTargetConfig } from '../config/load.js';
+import type { TargetConfigInput } from '../config/schema.js';
+import { krakenCases } from '../conformance/cases/kraken/index.js';
+import { krakenDialect } from '../protocol/kraken/index.js';
+import type { DialectModule } from './types.js';
+
+/** Short TTLs so the expiry cases finish in about a second instead of the documents' 60 s. */
+const TTL_MS = 800;
+
+export const krakenModule: DialectModule = {
+  name: 'kraken',
+  dialect: krakenDialect,
+  cases: krakenCases,
+  mutants: KRAKEN_MUTANTS,
+  reference: {
+    gateway: 'kraken-gateway',
+    extraArgs: ['--presence-ttl-ms', String(TTL_MS), '--voice-ttl-ms', String(TTL_MS)],
+    /** docs/kraken-reference-gateway.md, as a target config: a fresh world per case, REST triggers. */
+    config(urls, jwtSecret) {
+      const raw: TargetConfigInput = {
+        dialect: 'kraken',
+        instances: urls.map((url, i) => ({ url, name: `reference-${i + 1}` })),
+        auth: { mint: { secret: jwtSecret } },
+        kraken: {
+          world: { provision: { method: 'POST', path: '/api/test/worlds' } },
+          rest: {
+            editMessage: { method: 'PATCH', path: '/api/messages/{{messageId}}', body: { spans: '{{spans}}' } },
+            deleteMessage: { method: 'DELETE', path: '/api/messages/{{messageId}}' },
+            notify: { method: 'POST', path: '/api/test/notifications', body: { userId: '{{userId}}', type: '{{type}}', data: '{{data}}' } },
+          },
+          presenceTtlMs: TTL_MS,
+          voiceTtlMs: TTL_MS,
+        },
+      };
+      return parseTargetConfig(raw, 'reference target');
+    },
+  },
+};
