@@ -232,7 +232,9 @@ export class Probe {
         if (e.seq < firstSeq) return;
         if (e.wire === dialect.errorEvents.error) {
           const p = (e.payload ?? {}) as Record<string, unknown>;
-          if (p.originalEvent === undefined || p.originalEvent === wire || p.originalEvent === event) settle({ kind: 'error', payload: p, ms: ms() });
+          // chat-service names the failed event in originalEvent, Kraken in event; an error naming neither answers any act.
+          const about = p.originalEvent ?? p.event;
+          if (about === undefined || about === wire || about === event) settle({ kind: 'error', payload: p, ms: ms() });
         } else if (e.wire === dialect.errorEvents.exception) {
           settle({ kind: 'exception', payload: e.payload, ms: ms() });
         }
