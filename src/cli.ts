@@ -19,6 +19,15 @@ Exit codes:
   1  a case failed or errored (or, for mutants, a mutant survived)
   2  usage, config or target error (bad flags, broken config, unreachable target)`;
 
+/**
+ * Exits once stdout and stderr have drained: process.exit() drops what a pipe has not taken yet, which
+ * cut a large `--json` report short.
+ */
+async function exit(code: number): Promise<never> {
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
+  process.exit(code);
+}
+
 function argParser<T>(fn: (v: string) => T) {
   return (v: string) => {
     try {
@@ -58,7 +67,7 @@ export function buildProgram(): Command {
       .option('-v, --verbose', 'show the evidence of non-strict and skipped cases too'),
   )
     .addHelpText('after', `\nExamples:\n  gatecheck conform                                  # the bundled reference gateway\n  gatecheck conform --target my-gateway.yml --report-dir reports/ci\n  GATECHECK_JWT_SECRET=... gatecheck conform --url http://127.0.0.1:4001 --url http://127.0.0.1:4002\n${EXIT_HELP}`)
-    .action(async (flags, cmd: Command) => process.exit(await conformCommand(flags, logger(cmd))));
+    .action(async (flags, cmd: Command) => exit(await conformCommand(flags, logger(cmd))));
 
   program
     .command('mutants')
@@ -66,9 +75,10 @@ export function buildProgram(): Command {
     .addOption(new Option('--dialect <name>', 'which reference gateway and suite').choices(DIALECTS).default('chat-service'))
     .option('--report-dir <dir>', 'write mutants.json there')
     .option('--only <name>', 'only this mutant (repeatable)', collect)
-    .option('--redis-url <url>', 'the Redis the two reference instances share')
+    .option('--redis-url <url>', 'the Redis the two reference instances share (runs the mutants one at a time)')
+    .option('--parallel <n>', 'reference gateways tested at once, each with its own redis-server (default: CPUs, at most 3)', argParser(positiveInt('--parallel')))
     .option('--json', 'print mutants.json on stdout')
-    .action(async (flags, cmd: Command) => process.exit(await mutantsCommand(flags, logger(cmd))));
+    .action(async (flags, cmd: Command) => exit(await mutantsCommand(flags, logger(cmd))));
 
   program
     .command('serve')
@@ -77,7 +87,7 @@ export function buildProgram(): Command {
     .option('--instances <n>', 'how many instances', argParser(positiveInt('--instances')), 1)
     .option('--redis-url <url>', 'the Redis to share between instances')
     .option('--mutant <name>', 'start it with this deliberate bug')
-    .action(async (flags, cmd: Command) => process.exit(await serveCommand(flags, logger(cmd))));
+    .action(async (flags, cmd: Command) => exit(await serveCommand(flags, logger(cmd))));
 
   program
     .command('init')
@@ -85,7 +95,7 @@ export function buildProgram(): Command {
     .argument('[file]', 'where to write it', 'gatecheck.target.yml')
     .addOption(new Option('--dialect <name>', 'which protocol the template is for').choices(DIALECTS).default('chat-service'))
     .option('--force', 'overwrite an existing file')
-    .action(async (file, flags) => process.exit(await initCommand(file, flags)));
+    .action(async (file, flags) => exit(await initCommand(file, flags)));
 
   program.exitOverride();
   program.commands.forEach((c) => c.exitOverride());
@@ -97,15 +107,15 @@ export async function main(argv = process.argv): Promise<void> {
   try {
     if (argv.length <= 2) {
       program.outputHelp();
-      process.exit(2);
+      await exit(2);
     }
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2);
+      await exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2);
     }
     process.stderr.write(`gatecheck: ${errorMessage(err)}\n`);
-    process.exit(err instanceof GatecheckError ? err.exitCode : 2);
+    await exit(err instanceof GatecheckError ? err.exitCode : 2);
   }
 }
 

@@ -105,6 +105,16 @@ describe('gatecheck CLI', () => {
     expect(config.rest?.createConversation?.idPath).toBe('id');
     expect(config.capabilities.rateLimit).toEqual({ event: 'message:send', max: 10, windowMs: 1000 });
   });
+
+  it('init --dialect kraken writes a valid Kraken config with a world provisioning call', async () => {
+    const file = join(tmp, 'kraken.yml');
+    expect((await runCli(['init', '--dialect', 'kraken', file])).code).toBe(0);
+    const { loadTargetConfig } = await import('../src/config/load.js');
+    const config = await loadTargetConfig(file);
+    expect(config.dialect).toBe('kraken');
+    expect(config.kraken?.world).toEqual({ provision: { method: 'POST', path: '/api/test/worlds' } });
+    expect(config.kraken?.presenceTtlMs).toBe(60000);
+  });
 });
 
 afterAll(async () => {

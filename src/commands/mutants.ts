@@ -10,6 +10,7 @@ export interface MutantsFlags {
   reportDir?: string;
   only?: string[];
   redisUrl?: string;
+  parallel?: number;
   json?: boolean;
 }
 
@@ -28,7 +29,7 @@ export async function mutantsCommand(flags: MutantsFlags, logger: Logger): Promi
     out.write(`${c.gray(`[${String(i).padStart(String(n).length)}/${n}]`)} ${mark} ${r.name.padEnd(36)} ${c.gray(by)}\n`);
   };
   out.write('running the suite against the healthy reference gateway, then each mutant...\n');
-  const report = await runMutants({ module: dialectModule(flags.dialect), only: flags.only, redisUrl: flags.redisUrl, logger, onMutantDone: line });
+  const report = await runMutants({ module: dialectModule(flags.dialect), only: flags.only, redisUrl: flags.redisUrl, parallel: flags.parallel, logger, onMutantDone: line });
   const healthyOk = report.healthy.notPassed.length === 0;
   if (!healthyOk) {
     out.write(c.red(`\nthe healthy gateway did not pass every case:\n`) + report.healthy.notPassed.map((l) => `  ${l}\n`).join(''));

@@ -107,10 +107,15 @@ kraken:
   #     aliasGroups: { team: ag-1 }
   #   (with auth.static, give a token per user id: static: [{ userId: u-owner, token: { env: OWNER_TOKEN } }, ...])
 
-  # REST calls that trigger server events without a client event; placeholders {{messageId}},
-  # {{channelId}}, {{content}}, {{actorId}}. Undeclared ones skip the cases that need them.
+  # REST calls that trigger server events without a client event, made with the acting user's token.
+  # Placeholders: {{actorId}} always; editMessage {{messageId}} {{spans}} {{text}}; deleteMessage
+  # {{messageId}}; notify {{userId}} {{type}} {{data}}. Undeclared ones skip the cases that need them.
   rest: {}
-  presenceTtlMs: 60000                      # declare your TTLs to enable the expiry cases
+  #   editMessage: { method: PATCH, path: "/api/messages/{{messageId}}", body: { spans: "{{spans}}" } }
+  #   deleteMessage: { method: DELETE, path: "/api/messages/{{messageId}}" }
+  #   notify: { method: POST, path: /api/test/notifications, body: { userId: "{{userId}}", type: "{{type}}", data: "{{data}}" } }
+  # Declare your TTLs to enable the expiry cases; a TTL over 5 s skips them (start the server with a shorter one).
+  presenceTtlMs: 60000
   voiceTtlMs: 60000
 
 # Event names drift between releases: map the documented name to yours.

@@ -1,8 +1,9 @@
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { runConformance } from '../conformance/conform.js';
 import type { DialectModule, MutantLike } from '../dialects/types.js';
 import type { ConformanceReport } from '../report/model.js';
-import { provideRedis } from '../target/redis-provider.js';
+import { provideRedis, type ProvidedRedis } from '../target/redis-provider.js';
 import { startReferenceTarget } from '../target/reference-target.js';
 import { UsageError } from '../errors.js';
 
@@ -41,6 +42,8 @@ export interface MutantsOptions {
   module: DialectModule;
   only?: string[];
   redisUrl?: string;
+  /** Reference gateways tested at once, each with its own Redis (default: the CPU count, at most 3; 1 with a given redisUrl). */
+  parallel?: number;
   logger: Logger;
   onMutantDone?(r: MutantResult, index: number, total: number): void;
 }
@@ -55,32 +58,49 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
   const unknown = (opts.only ?? []).filter((n) => !all.some((m) => m.name === n));
   if (unknown.length) throw new UsageError(`unknown mutant(s) ${unknown.join(', ')}; known: ${all.map((m) => m.name).join(', ')}`);
   const selected = opts.only?.length ? all.filter((m) => opts.only!.includes(m.name)) : all;
-  const redis = await provideRedis({ redisUrl: opts.redisUrl, logger: opts.logger });
+  // Each worker has a Redis of its own: two reference gateways on one Redis would hear each other's broadcasts.
+  const workers = opts.redisUrl ? 1 : Math.max(1, Math.min(opts.parallel ?? defaultParallelism(), selected.length + 1));
+  const provided = await Promise.allSettled(Array.from({ length: workers }, () => provideRedis({ redisUrl: opts.redisUrl, logger: opts.logger })));
+  const redises = provided.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : []));
   try {
-    const runAgainst = async (mutant?: string) => {
-      const target = await startReferenceTarget({ module: opts.module, redisUrl: redis.url, mutant, logger: opts.logger });
+    const refused = provided.find((p): p is PromiseRejectedResult => p.status === 'rejected');
+    if (refused) throw refused.reason;
+    const runAgainst = async (redisUrl: string | undefined, mutant?: string) => {
+      const target = await startReferenceTarget({ module: opts.module, redisUrl, mutant, logger: opts.logger });
       try {
         return await runConformance({ config: target.config, target: target.summary });
       } finally {
         await target.stop();
       }
     };
-    const healthy = await runAgainst();
-    const results: MutantResult[] = [];
-    for (const [i, m] of selected.entries()) {
-      let result: MutantResult;
+    const judge = async (m: MutantLike, redis: ProvidedRedis): Promise<MutantResult> => {
       if (m.needsMultiInstance && !redis.url) {
-        result = { ...describe(m), killed: false, killedBy: [], nonStrictCases: [], erroredCases: [], skipped: `needs two instances: ${redis.hint}` };
-      } else {
-        const report = await runAgainst(m.name);
-        const killedBy = report.cases.filter((c) => c.status === 'failed').map((c) => c.id);
-        const erroredCases = report.cases.filter((c) => c.status === 'errored').map((c) => c.id);
-        const nonStrictCases = report.cases.filter((c) => c.status === 'non-strict').map((c) => c.id);
-        result = { ...describe(m), killed: killedBy.length > 0, killedBy, nonStrictCases, erroredCases };
+        return { ...describe(m), killed: false, killedBy: [], nonStrictCases: [], erroredCases: [], skipped: `needs two instances: ${redis.hint}` };
       }
-      results.push(result);
-      opts.onMutantDone?.(result, i + 1, selected.length);
-    }
+      const report = await runAgainst(redis.url, m.name);
+      const ids = (status: string) => report.cases.filter((c) => c.status === status).map((c) => c.id);
+      const killedBy = ids('failed');
+      return { ...describe(m), killed: killedBy.length > 0, killedBy, nonStrictCases: ids('non-strict'), erroredCases: ids('errored') };
+    };
+
+    // The healthy run goes first on one worker while the others start on the mutants; a harness failure stops them all.
+    const results: MutantResult[] = new Array(selected.length);
+    let next = 0;
+    let done = 0;
+    let healthy: ConformanceReport | undefined;
+    let failed = false;
+    const settled = await Promise.allSettled(
+      redises.map(async (redis, w) => {
+        if (w === 0) healthy = await runAgainst(redis.url);
+        while (next < selected.length && !failed) {
+          const i = next++;
+          results[i] = await judge(selected[i], redis);
+          opts.onMutantDone?.(results[i], ++done, selected.length);
+        }
+      }).map((p) => p.catch((err) => ((failed = true), Promise.reject(err)))),
+    );
+    const broken = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (broken) throw broken.reason;
     const bugs = results.filter((r) => r.kind === 'bug');
     return {
       schemaVersion: 1,
@@ -88,7 +108,7 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
       dialect: opts.module.name,
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - started),
-      healthy: { summary: healthy.summary, notPassed: healthy.cases.filter((c) => c.status !== 'passed').map((c) => `${c.id}: ${c.status} (${c.reason})`) },
+      healthy: { summary: healthy!.summary, notPassed: healthy!.cases.filter((c) => c.status !== 'passed').map((c) => `${c.id}: ${c.status} (${c.reason})`) },
       mutants: results,
       summary: {
         total: bugs.length,
@@ -98,6 +118,11 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
       },
     };
   } finally {
-    await redis.stop();
+    await Promise.all(redises.map((r) => r.stop()));
   }
+}
+
+/** Two runs at a time on two cores: the suite mostly waits on grace windows, so it overlaps well. */
+function defaultParallelism(): number {
+  return Math.max(1, Math.min(3, availableParallelism()));
 }

@@ -1,0 +1,5 @@
+import { krakenModule } from '../src/dialects/kraken.js';
+import { describeMutantProof } from './support/mutant-proof.js';
+
+// The issue asks for at least 10 Kraken mutants.
+describeMutantProof(krakenModule, 10);
