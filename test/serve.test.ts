@@ -33,4 +33,31 @@ describe('gatecheck serve', () => {
     }
     expect(await exited).toBe(0);
   });
+
+  it('--dialect kraken serves the Kraken gateway with tokens for its default world', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--dialect', 'kraken'], { env: { ...process.env, NO_COLOR: '1', GATECHECK_JWT_SECRET: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`serve did not get ready: ${out}`)), 20_000);
+        child.stdout.on('data', () => out.includes('Ctrl-C stops it.') && (clearTimeout(timer), resolve()));
+      });
+      expect(out).toContain('gatecheck init --dialect kraken');
+      const url = /instance 1: (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1];
+      const token = /a token for user user-owner \(1 h\): (\S+)/.exec(out)![1];
+      const socket = io(url, { transports: ['websocket'], auth: { token }, reconnection: false });
+      try {
+        // presenceOnline acks 'ACK' only for an authenticated user: the printed token is one.
+        const ack = await socket.timeout(5000).emitWithAck('presenceOnline');
+        expect(ack).toBe('ACK');
+      } finally {
+        socket.close();
+      }
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+  });
 });

@@ -37,8 +37,10 @@ export async function serveCommand(flags: ServeFlags, logger: Logger): Promise<n
   out.write(`reference ${flags.dialect} gateway${flags.mutant ? ` (mutant ${flags.mutant})` : ''}\n`);
   gateway.urls.forEach((u, i) => out.write(`  instance ${i + 1}: ${u}\n`));
   if (redis?.url) out.write(`  redis: ${redis.source}\n`);
-  out.write(given ? '  tokens: HS256 with GATECHECK_JWT_SECRET from your environment\n' : `  tokens: HS256 with a throwaway secret; to test it: GATECHECK_JWT_SECRET=${jwtSecret} gatecheck conform ${gateway.urls.map((u) => `--url ${u}`).join(' ')}\n`);
-  out.write(`  a token for user alice (1 h): ${await token('alice')}\n  a token for user bob (1 h): ${await token('bob')}\nCtrl-C stops it.\n`);
+  out.write(given ? '  tokens: HS256 with GATECHECK_JWT_SECRET from your environment\n' : '  tokens: HS256 with a throwaway secret\n');
+  out.write(`  to test it: ${reference.explore.howToTest(gateway.urls, given ? '' : `GATECHECK_JWT_SECRET=${jwtSecret} `)}\n`);
+  for (const user of reference.explore.users) out.write(`  a token for user ${user} (1 h): ${await token(user)}\n`);
+  out.write('Ctrl-C stops it.\n');
   // Signal listeners do not keep Node alive, and the gateway children are unref'd: hold the loop open.
   const keepAlive = setInterval(() => {}, 1 << 30);
   await new Promise<void>((resolve) => {

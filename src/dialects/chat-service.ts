@@ -15,6 +15,10 @@ export const chatServiceModule: DialectModule = {
   reference: {
     gateway: 'chat-gateway',
     rateLimit: RATE_LIMIT,
+    explore: {
+      users: ['alice', 'bob'],
+      howToTest: (urls, secretEnv) => `${secretEnv}gatecheck conform ${urls.map((u) => `--url ${u}`).join(' ')}`,
+    },
     /** docs/reference-gateway.md, as a target config. */
     config(urls, jwtSecret, redisUrl) {
       const raw: TargetConfigInput = {

@@ -16,6 +16,13 @@ export const krakenModule: DialectModule = {
   reference: {
     gateway: 'kraken-gateway',
     extraArgs: ['--presence-ttl-ms', String(TTL_MS), '--voice-ttl-ms', String(TTL_MS)],
+    explore: {
+      // The default world every instance loads: docs/kraken-reference-gateway.md.
+      users: ['user-owner', 'user-member'],
+      howToTest: (urls, secretEnv) =>
+        `gatecheck init --dialect kraken kraken.yml, set instances to ${urls.join(', ')}, then ${secretEnv.replace('GATECHECK_JWT_SECRET', 'KRAKEN_JWT_SECRET')}gatecheck conform --target kraken.yml` +
+        ' (default world: community-default, channel-general, user-owner, user-member, user-reader, user-outsider; POST /api/test/worlds makes a fresh one)',
+    },
     /** docs/kraken-reference-gateway.md, as a target config: a fresh world per case, REST triggers. */
     config(urls, jwtSecret) {
       const raw: TargetConfigInput = {

@@ -25,6 +25,8 @@ export interface DialectModule {
     rateLimit?: { max: number; windowMs: number };
     /** Flags the conformance run starts the reference gateway with (e.g. short TTLs). */
     extraArgs?: string[];
+    /** What `gatecheck serve` tells a person exploring it: users to print tokens for, how to test it. */
+    explore: { users: string[]; howToTest(urls: string[], secretEnv: string): string };
     /** The target config that describes the started reference gateway. */
     config(urls: string[], jwtSecret: string, redisUrl?: string): TargetConfig;
   };
