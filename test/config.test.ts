@@ -9,7 +9,7 @@ import { fillTemplate } from '../src/target/template.js';
 describe('target config', () => {
   it('the worked example in the README is a valid config', async () => {
     const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
-    const block = /```yaml\n([\s\S]*?)```/.exec(readme)![1];
+    const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.startsWith('dialect: chat-service'))!;
     const config = parseTargetConfig(parseYaml(block), 'README example');
     expect(config.instances).toHaveLength(2);
     expect(config.auth.command).toContain('{{userId}}');
@@ -17,6 +17,17 @@ describe('target config', () => {
     expect(config.events).toEqual({ 'message:send': 'chat:send' });
     expect(config.capabilities.redis?.keys.connections).toBe('chat:ws:connections:{userId}');
     expect(config.capabilities.redis?.keys.online).toBe('ws:online');
+  });
+
+  it('the Kraken example in the README is a valid config: a fixed world, static tokens, renamed events', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.startsWith('dialect: kraken'))!;
+    const config = parseTargetConfig(parseYaml(block), 'README Kraken example');
+    expect(config.kraken?.world).toMatchObject({ fixed: { communityId: 'c-gatecheck', users: { owner: '6650f1c2a1' } } });
+    expect(config.auth.static).toHaveLength(4);
+    expect(config.events).toEqual({ joinAll: 'subscribeAll', error: 'exception' });
+    const { krakenDialect } = await import('../src/protocol/kraken/index.js');
+    expect(krakenDialect(config.events).eventName('joinAll')).toBe('subscribeAll');
   });
 
   it('refuses a createConversation call that does not say where the new id is', () => {
