@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { collect, positiveInt } from './commands/args.js';
+import { collect, positiveInt, positiveNumber } from './commands/args.js';
 import { errorMessage, GatecheckError } from './errors.js';
 import { createLogger, LOG_LEVELS } from './log.js';
 
@@ -8,6 +8,7 @@ import { createLogger, LOG_LEVELS } from './log.js';
 const conformCommand = async (...a: Parameters<typeof import('./commands/conform.js').conformCommand>) => (await import('./commands/conform.js')).conformCommand(...a);
 const mutantsCommand = async (...a: Parameters<typeof import('./commands/mutants.js').mutantsCommand>) => (await import('./commands/mutants.js')).mutantsCommand(...a);
 const serveCommand = async (...a: Parameters<typeof import('./commands/serve.js').serveCommand>) => (await import('./commands/serve.js')).serveCommand(...a);
+const loadCommand = async (...a: Parameters<typeof import('./commands/load.js').loadCommand>) => (await import('./commands/load.js')).loadCommand(...a);
 const initCommand = async (...a: Parameters<typeof import('./commands/init.js').initCommand>) => (await import('./commands/init.js')).initCommand(...a);
 
 // The dialect names, without loading the dialect modules (and their schemas) for --help.
@@ -40,7 +41,7 @@ function argParser<T>(fn: (v: string) => T) {
 
 export function buildProgram(): Command {
   const program = new Command('gatecheck')
-    .description('Conformance and load testing for Socket.IO gateways (chat-service protocol).')
+    .description('Conformance and load testing for Socket.IO gateways (chat-service and Kraken protocols).')
     .version('0.1.0')
     .addOption(new Option('--log-level <level>', 'structured logs on stderr').choices(LOG_LEVELS).default('warn'))
     .showHelpAfterError()
@@ -68,6 +69,27 @@ export function buildProgram(): Command {
   )
     .addHelpText('after', `\nExamples:\n  gatecheck conform                                  # the bundled reference gateway\n  gatecheck conform --target my-gateway.yml --report-dir reports/ci\n  GATECHECK_JWT_SECRET=... gatecheck conform --url http://127.0.0.1:4001 --url http://127.0.0.1:4002\n${EXIT_HELP}`)
     .action(async (flags, cmd: Command) => exit(await conformCommand(flags, logger(cmd))));
+
+  targetOptions(
+    program
+      .command('load')
+      .description('Run an Artillery load scenario (scenarios/NAME.yml). With no --target/--url it starts the reference gateway: two instances and a Redis.')
+      .argument('<scenario>', 'a scenario of scenarios/ (fanout) or a path to a scenario file')
+      .option('--connections <n>', 'connections (one VU, one user, one socket each)', argParser(positiveInt('--connections')))
+      .option('--vus <n>', 'the same as --connections for the fan-out scenario', argParser(positiveInt('--vus')))
+      .option('--rate <n>', 'messages a second per sender', argParser(positiveNumber('--rate')))
+      .option('--duration <seconds>', 'seconds of sending', argParser(positiveNumber('--duration')))
+      .addOption(new Option('--engine <name>', "Artillery engine: its built-in socketio, or artillery-engine-socketio-v3").choices(['socketio', 'socketio-v3']).default('socketio'))
+      .option('--threshold <expr>', 'a pass condition, e.g. "p99(fanout.latency_ms) < 250" or "fanout.lost == 0" (repeatable; replaces the scenario\'s defaults)', collect)
+      .option('--report-dir <dir>', 'write report.json, artillery.json (raw) and report.html there')
+      .option('--json', 'print report.json on stdout (the human summary goes to stderr)')
+      .option('--allow-saturated', 'exit 0/1 even when the load generator was saturated'),
+  )
+    .addHelpText(
+      'after',
+      `\nExamples:\n  gatecheck load fanout                                   # reference gateway, 2 instances, Redis\n  gatecheck load fanout --connections 400 --rate 2 --duration 30 --threshold "p99(fanout.latency_ms) < 250"\n  gatecheck load fanout --target my-gateway.yml --report-dir reports/fanout\n\nExit codes:\n  0  every threshold held\n  1  a threshold failed (a metric not produced fails too) or Artillery failed\n  2  usage, config or target error\n  3  the load generator was saturated: its numbers measure the generator (see --allow-saturated)`,
+    )
+    .action(async (scenario: string, flags, cmd: Command) => exit(await loadCommand(scenario, flags, logger(cmd))));
 
   program
     .command('mutants')

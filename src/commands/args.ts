@@ -11,3 +11,11 @@ export function positiveInt(name: string) {
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
+
+export function positiveNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} expects a positive number, got "${value}"`);
+    return n;
+  };
+}

@@ -15,7 +15,7 @@ export interface TargetFlags {
 }
 
 /** --target FILE, --url URL..., or (neither) the bundled reference gateway. */
-export async function resolveTarget(flags: TargetFlags, logger: Logger): Promise<StartedTarget> {
+export async function resolveTarget(flags: TargetFlags, logger: Logger, reference: { rateLimit?: null } = {}): Promise<StartedTarget> {
   if (flags.target && flags.url?.length) throw new UsageError('give either --target FILE or --url URL, not both');
   const referenceOnly = (['redisUrl', 'instances', 'mutant'] as const).filter((k) => flags[k] !== undefined);
   if ((flags.target || flags.url?.length) && referenceOnly.length) {
@@ -34,7 +34,7 @@ export async function resolveTarget(flags: TargetFlags, logger: Logger): Promise
     return { config, summary: { source: 'urls', instances: flags.url }, secrets: [], stop: async () => {} };
   }
   const module = dialectModule(flags.dialect ?? 'chat-service');
-  return startReferenceTarget({ module, redisUrl: flags.redisUrl, instances: flags.instances, mutant: flags.mutant, logger });
+  return startReferenceTarget({ module, redisUrl: flags.redisUrl, instances: flags.instances, mutant: flags.mutant, logger, ...reference });
 }
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -18,7 +18,15 @@ export interface StartedTarget {
 }
 
 /** Starts a dialect's reference gateway: two instances through Redis when one can be had, else one in memory. */
-export async function startReferenceTarget(opts: { module: DialectModule; redisUrl?: string; instances?: number; mutant?: string; logger: Logger }): Promise<StartedTarget> {
+export async function startReferenceTarget(opts: {
+  module: DialectModule;
+  redisUrl?: string;
+  instances?: number;
+  mutant?: string;
+  logger: Logger;
+  /** Overrides the dialect's declared rate limit (null = off, as load runs want). */
+  rateLimit?: { max: number; windowMs: number } | null;
+}): Promise<StartedTarget> {
   const { reference } = opts.module;
   const redis = await provideRedis({ redisUrl: opts.redisUrl, logger: opts.logger });
   let instances = opts.instances ?? 2;
@@ -35,7 +43,7 @@ export async function startReferenceTarget(opts: { module: DialectModule; redisU
       redisUrl: redis.url,
       mutant: opts.mutant,
       jwtSecret,
-      rateLimit: reference.rateLimit,
+      rateLimit: opts.rateLimit !== undefined ? opts.rateLimit : reference.rateLimit,
       gateway: reference.gateway,
       knownMutants: opts.module.mutants,
       extraArgs: reference.extraArgs,

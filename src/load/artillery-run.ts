@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { TargetError } from '../errors.js';
+import { killOnExit } from '../target/child-reaper.js';
+import { watchGenerator } from './generator-watch.js';
+import type { GeneratorHealth } from './model.js';
+
+export interface ArtilleryRunOptions {
+  projectRoot: string;
+  scenarioFile: string;
+  outputFile: string;
+  /** Deep-merged into the script (`--overrides`): variables, phases, engine. */
+  overrides: Record<string, unknown>;
+  env: Record<string, string>;
+  /** Kill the run after this long (the scenario's own length plus a margin). */
+  deadlineMs: number;
+  onProgress(line: string): void;
+}
+
+export interface ArtilleryRunResult {
+  exitCode: number | null;
+  /** The last lines Artillery wrote, for the error message when it failed. */
+  tail: string;
+  generator: (loopLagP99Ms: number) => GeneratorHealth;
+}
+
+const artilleryBin = () => join(dirname(createRequire(import.meta.url).resolve('artillery/package.json')), 'bin', 'run');
+
+/** Runs `artillery run --config artillery.yml SCENARIO` as a child process, watching it and its output. */
+export async function runArtillery(opts: ArtilleryRunOptions): Promise<ArtilleryRunResult> {
+  const args = [artilleryBin(), 'run', '--config', join(opts.projectRoot, 'artillery.yml'), opts.scenarioFile, '--output', opts.outputFile, '--overrides', JSON.stringify(opts.overrides)];
+  const child = spawn(process.execPath, args, {
+    cwd: opts.projectRoot,
+    env: { ...process.env, ...opts.env, ARTILLERY_DISABLE_TELEMETRY: 'true', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  killOnExit(child);
+  if (!child.pid) throw new TargetError('could not start Artillery');
+  const watch = watchGenerator(child.pid);
+  const progress = progressParser(opts.onProgress);
+  let tail = '';
+  const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-4000));
+  child.stdout.on('data', (d: Buffer) => (keep(d), progress(d.toString())));
+  child.stderr.on('data', (d: Buffer) => (keep(d), progress(d.toString())));
+  const timer = setTimeout(() => {
+    tail += `\n[gatecheck] Artillery still running after ${Math.round(opts.deadlineMs / 1000)} s: killed`;
+    child.kill('SIGKILL');
+  }, opts.deadlineMs);
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  return { exitCode, tail, generator: (lag) => watch.stop(lag) };
+}
+
+/**
+ * Artillery prints a metrics block per reporting period; this turns each into one progress line:
+ * phase, connections, deliveries a second and the period's fan-out p99.
+ */
+function progressParser(emit: (line: string) => void) {
+  let buffer = '';
+  let phase = 'starting';
+  let block: Record<string, string> = {};
+  let inLatency = false;
+  let width = 10;
+  const flush = () => {
+    if (!Object.keys(block).length) return;
+    const received = Number(block['fanout.received'] ?? 0);
+    const parts = [`phase ${phase}`];
+    if (block['fanout.connected']) parts.push(`${block['fanout.connected']} connected`);
+    if (block['vusers.failed'] && block['vusers.failed'] !== '0') parts.push(`${block['vusers.failed']} VUs failed`);
+    parts.push(`${Math.round(received / width)} deliveries/s`);
+    if (block.p99) parts.push(`p99 ${block.p99} ms`);
+    emit(parts.join(' · '));
+    block = {};
+  };
+  return (chunk: string) => {
+    buffer += chunk;
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) {
+      const started = /^Phase started: (\S+)/.exec(line);
+      if (started) phase = started[1];
+      const period = /^Metrics for period to: .*\(width: ([\d.]+)s\)/.exec(line);
+      if (period) {
+        flush();
+        width = Number(period[1]) || 10;
+      }
+      if (/^-{5,}/.test(line) || /^All VUs finished/.test(line)) flush();
+      const counter = /^([\w.]+): \.+ (\S+)$/.exec(line);
+      if (counter) block[counter[1]] = counter[2];
+      if (/^fanout\.latency_ms:$/.test(line)) inLatency = true;
+      else if (/^\S/.test(line)) inLatency = false;
+      const p99 = /^\s+p99: \.+ (\S+)$/.exec(line);
+      if (p99 && inLatency) block.p99 = p99[1];
+      if (/error|Error/.test(line) && !/errors\./.test(line)) emit(line.trim());
+    }
+  };
+}

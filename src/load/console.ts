@@ -1,0 +1,46 @@
+import { chalkFor } from '../report/console.js';
+import type { HistogramSummary, LoadReport } from './model.js';
+
+const ms = (n: number | undefined) => (n === undefined ? '-' : `${n.toFixed(1)} ms`);
+
+function latencyLine(name: string, h: HistogramSummary | undefined): string | undefined {
+  if (!h) return undefined;
+  return `  ${name.padEnd(34)} p50 ${ms(h.p50).padStart(9)}  p95 ${ms(h.p95).padStart(9)}  p99 ${ms(h.p99).padStart(9)}  max ${ms(h.max).padStart(9)}  (${h.count})`;
+}
+
+/** The human summary of a load run: latencies, deliveries, thresholds with their values, generator health. */
+export function printLoadSummary(out: NodeJS.WriteStream, report: LoadReport): void {
+  const c = chalkFor(out);
+  const h = report.metrics.histograms;
+  const lines: string[] = ['', c.bold(`${report.scenario}: latency`)];
+  for (const [label, name] of [
+    ['fan-out (intended send -> receive)', 'fanout.latency_ms'],
+    ['  same instance', 'fanout.latency_ms.same_instance'],
+    ['  cross instance', 'fanout.latency_ms.cross_instance'],
+    ['emit -> receive', 'fanout.emit_latency_ms'],
+    ['ack', 'fanout.ack_ms'],
+    ['connect', 'fanout.connect_ms'],
+  ] as const) {
+    const line = latencyLine(label, h[name]);
+    if (line) lines.push(line);
+  }
+  const d = report.metrics.delivery;
+  if (d) {
+    const warn = (n: number, text: string) => (n > 0 ? c.red(text) : text);
+    lines.push(c.bold('deliveries'), `  expected ${d.expected}, received ${d.received} (${(d.ratio * 100).toFixed(2)}%), ${warn(d.lost, `lost ${d.lost}`)}, ${warn(d.duplicated, `duplicated ${d.duplicated}`)}, ${warn(d.outOfOrder, `out of order ${d.outOfOrder}`)}`);
+    const v = report.metrics.values;
+    lines.push(`  lost same-instance ${v['fanout.lost.same_instance'] ?? 0}, cross-instance ${v['fanout.lost.cross_instance'] ?? 0}`);
+    const senders = report.metrics.perSender ?? [];
+    const lossy = senders.filter((s) => s.lost > 0).sort((a, b) => b.lost - a.lost);
+    if (senders.length) lines.push(`  senders with loss: ${lossy.length} of ${senders.length}${lossy.length ? `; worst: sender ${lossy[0].sender} (instance ${lossy[0].instance + 1}) lost ${lossy[0].lost} of ${lossy[0].expected}` : ''}`);
+  }
+  if (report.thresholds.length) {
+    lines.push(c.bold('thresholds'));
+    for (const t of report.thresholds) lines.push(`  ${t.ok ? c.green('✓') : c.red('✗')} ${t.expr}  (measured: ${t.value === null ? 'not produced' : t.value})`);
+  }
+  const g = report.generator;
+  lines.push(c.bold('generator'), `  event-loop lag p99 ${ms(g.eventLoopLagP99Ms)}, CPU ${g.cpuPct}% avg / ${g.cpuPeakPct}% peak of a core, open files ${g.fdPeak}${g.fdLimit ? ` of ${g.fdLimit}` : ''}`);
+  if (g.saturated) lines.push(c.red(`  SATURATED: ${g.reasons.join('; ')}; these numbers measure the generator, not the server`));
+  lines.push('', report.passed ? c.green(`PASSED in ${(report.durationMs / 1000).toFixed(1)}s`) : c.red(`FAILED in ${(report.durationMs / 1000).toFixed(1)}s`));
+  out.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { GeneratorHealth } from './model.js';
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+const SATURATED_CPU_PCT = 90;
+const SATURATED_LAG_MS = 100;
+const FD_HEADROOM = 0.9;
+
+/** utime + stime of a process, all its threads included, in clock ticks; undefined once it is gone. */
+function cpuTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+function openFds(pid: number): number | undefined {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return undefined;
+  }
+}
+
+function fdLimit(pid: number): number {
+  try {
+    const m = /Max open files\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Watches the load generator (the Artillery process, its worker threads included) from outside: CPU
+ * per second and open file descriptors. Event-loop lag comes from inside (the processor's histogram).
+ * Where /proc does not exist the figures stay 0 and nothing is judged on them.
+ */
+export function watchGenerator(pid: number, everyMs = 1000) {
+  const samples: number[] = [];
+  let fdPeak = 0;
+  let last = cpuTicks(pid);
+  let lastAt = performance.now();
+  const limit = fdLimit(pid);
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const ticks = cpuTicks(pid);
+    if (ticks !== undefined && last !== undefined) samples.push(((ticks - last) / TICKS_PER_SECOND / ((now - lastAt) / 1000)) * 100);
+    last = ticks;
+    lastAt = now;
+    fdPeak = Math.max(fdPeak, openFds(pid) ?? 0);
+  }, everyMs);
+  timer.unref();
+  return {
+    /** The health verdict, given the processor's worst event-loop lag p99. */
+    stop(loopLagP99Ms: number): GeneratorHealth {
+      clearInterval(timer);
+      const busy = samples.slice(1, -1); // the first and last second are start-up and shut-down
+      const cpuPct = busy.length ? busy.reduce((a, b) => a + b, 0) / busy.length : 0;
+      const cpuPeakPct = busy.length ? Math.max(...busy) : 0;
+      const reasons: string[] = [];
+      if (loopLagP99Ms > SATURATED_LAG_MS) reasons.push(`event-loop lag p99 ${loopLagP99Ms.toFixed(1)} ms > ${SATURATED_LAG_MS} ms: timers fired late, so latencies include the generator's own delay`);
+      if (cpuPct > SATURATED_CPU_PCT) reasons.push(`generator CPU ${cpuPct.toFixed(0)}% of a core > ${SATURATED_CPU_PCT}%`);
+      if (limit && fdPeak > limit * FD_HEADROOM) reasons.push(`open files ${fdPeak} near the limit ${limit}`);
+      return { eventLoopLagP99Ms: round(loopLagP99Ms), cpuPct: round(cpuPct), cpuPeakPct: round(cpuPeakPct), fdPeak, fdLimit: limit, saturated: reasons.length > 0, reasons };
+    },
+  };
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;

@@ -1,0 +1,181 @@
+import type { HistogramSummary, LoadPeriod, LoadReport } from '../load/model.js';
+import { barChart, columnChart, lineChart, noDataChart, type Bar, type LineSeries, type Point } from './html/charts.js';
+import { fmtDuration, fmtMs, fmtNum, fmtPct, fmtTimestamp } from './html/format.js';
+import { html, raw, type Html } from './html/markup.js';
+import { STYLE } from './html/style.js';
+import { countersTable, generatorTable, histogramsTable, perSenderCaption, perSenderTable, thresholdsTable } from './html/tables.js';
+
+const FANOUT = 'fanout.latency_ms';
+
+interface LineSpec {
+  key: string;
+  label: string;
+  histogram: string;
+  stat: 'p50' | 'p95' | 'p99';
+  color: string;
+  dashed?: boolean;
+  /** Drawn only when some period has the histogram: single-instance runs have no cross-instance split. */
+  optional?: boolean;
+}
+
+// Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+const LATENCY_LINES: LineSpec[] = [
+  { key: 'p50', label: 'p50', histogram: FANOUT, stat: 'p50', color: '#0072b2' },
+  { key: 'p95', label: 'p95', histogram: FANOUT, stat: 'p95', color: '#e69f00' },
+  { key: 'p99', label: 'p99', histogram: FANOUT, stat: 'p99', color: '#d55e00' },
+  { key: 'cross-instance-p99', label: 'cross-instance p99', histogram: `${FANOUT}.cross_instance`, stat: 'p99', color: '#cc79a7', dashed: true, optional: true },
+  { key: 'same-instance-p99', label: 'same-instance p99', histogram: `${FANOUT}.same_instance`, stat: 'p99', color: '#009e73', dashed: true, optional: true },
+];
+
+/** One self-contained HTML page (inline CSS and SVG, no scripts) for report.json of `gatecheck load`. */
+export function renderLoadHtml(report: LoadReport): string {
+  const body = html`${header(report)}${saturationBanner(report)}${facts(report)}${kpis(report)}
+<section class="card">${latencyOverTime(report)}</section>
+<div class="row"><section class="card">${latencyHistogram(report)}</section><section class="card">${deliveries(report)}</section></div>
+<div class="row"><section class="card"><h2>Thresholds</h2>${thresholdsTable(report.thresholds)}</section><section class="card"><h2>Generator health</h2><p class="desc">When the load generator is the bottleneck, latencies measure it rather than the gateway.</p>${generatorTable(report.generator)}</section></div>
+<div class="row"><section class="card"><h2>Histograms</h2>${histogramsTable(report.metrics.histograms)}</section><section class="card"><h2>Counters</h2>${countersTable(report.metrics.counters, report.durationMs)}</section></div>
+<section class="card"><h2>Per-sender delivery</h2><p class="desc">${perSenderCaption(report)}</p>${perSenderTable(report.metrics.perSender)}</section>
+<footer>gatecheck load · report.json schema ${report.schemaVersion}</footer>`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${html`<title>gatecheck load: ${report.scenario} (${report.passed ? 'passed' : 'failed'})</title>`}
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+function header(r: LoadReport): Html {
+  const n = r.target.instances.length;
+  const verdict = r.passed ? 'PASSED' : 'FAILED';
+  return html`<header class="top"><div><div class="kicker">gatecheck load report</div><h1>${r.scenario}</h1><div class="subtitle">${fmtTimestamp(r.startedAt)} · ${fmtDuration(r.durationMs)} · ${n} target instance${n === 1 ? '' : 's'}</div></div><div class="badge ${r.passed ? 'passed' : 'failed'}">${verdict}</div></header>`;
+}
+
+function saturationBanner(r: LoadReport): Html {
+  if (!r.generator.saturated) return html``;
+  const reasons = r.generator.reasons.length ? html`<ul>${r.generator.reasons.map((x) => html`<li>${x}</li>`)}</ul>` : html``;
+  return html`<div class="invalid" role="alert"><strong>INVALID: generator saturated</strong>The load generator ran out of headroom, so these numbers measure it rather than the gateway.${reasons}</div>`;
+}
+
+function facts(r: LoadReport): Html {
+  const t = r.target;
+  const extras = [t.configFile && `config ${t.configFile}`, t.mutant && `mutant ${t.mutant}`, t.redis && `redis ${t.redis}`].filter(Boolean);
+  const params = Object.entries(r.parameters);
+  return html`<dl class="facts">
+<dt>Target</dt><dd>${t.source}${extras.length ? ` (${extras.join(', ')})` : ''}</dd>
+<dt>Instances</dt><dd><ul class="chips">${t.instances.map((u) => html`<li class="mono">${u}</li>`)}</ul></dd>
+<dt>Started</dt><dd>${fmtTimestamp(r.startedAt)}</dd>
+<dt>Duration</dt><dd>${fmtDuration(r.durationMs)} (${fmtNum(r.timeline.length)} periods)</dd>
+<dt>Parameters</dt><dd>${params.length ? html`<ul class="chips mono">${params.map(([k, v]) => html`<li><span class="k">${k}</span> ${typeof v === 'number' ? fmtNum(v) : v}</li>`)}</ul>` : 'none'}</dd>
+</dl>`;
+}
+
+function kpi(label: string, value: string, tone: 'good' | 'bad' | 'warn' | '' = ''): Html {
+  return html`<div class="kpi ${tone}"><div class="k">${label}</div><div class="v">${value}</div></div>`;
+}
+
+function kpis(r: LoadReport): Html {
+  const failed = r.thresholds.filter((t) => !t.ok).length;
+  const fanout = r.metrics.histograms[FANOUT];
+  const d = r.metrics.delivery;
+  return html`<section class="kpis">${[
+    r.thresholds.length ? kpi('Thresholds met', `${r.thresholds.length - failed} / ${r.thresholds.length}`, failed ? 'bad' : 'good') : '',
+    fanout ? kpi('Fan-out p99', fmtMs(fanout.p99)) : '',
+    fanout ? kpi('Fan-out p50', fmtMs(fanout.p50)) : '',
+    d ? kpi('Delivery ratio', fmtPct(d.ratio, 3), d.ratio < 1 ? 'warn' : 'good') : '',
+    d ? kpi('Lost deliveries', fmtNum(d.lost), d.lost > 0 ? 'warn' : 'good') : '',
+    kpi('Generator', r.generator.saturated ? 'saturated' : 'healthy', r.generator.saturated ? 'bad' : 'good'),
+  ]}</section>`;
+}
+
+/** Seconds since the first period; null for a period whose start is not a date. */
+function periodSeconds(timeline: LoadPeriod[]): Array<number | null> {
+  const starts = timeline.map((p) => Date.parse(p.at));
+  const t0 = Math.min(...starts.filter((t) => !Number.isNaN(t)));
+  return starts.map((t) => (Number.isNaN(t) ? null : (t - t0) / 1000));
+}
+
+function seriesFor(spec: LineSpec, timeline: LoadPeriod[], xs: Array<number | null>): LineSeries {
+  const points: Point[] = [];
+  timeline.forEach((p, i) => {
+    const x = xs[i];
+    if (x !== null) points.push({ x, y: p.histograms[spec.histogram]?.[spec.stat] ?? null });
+  });
+  return { key: spec.key, label: spec.label, color: spec.color, dashed: spec.dashed, points };
+}
+
+/** x ranges where the period histogram is missing, from the last measured point to the next. */
+function missingRanges(timeline: LoadPeriod[], xs: Array<number | null>, histogram: string): Array<{ from: number; to: number }> {
+  const ranges: Array<{ from: number; to: number }> = [];
+  const has = (i: number) => histogram in timeline[i].histograms;
+  for (let i = 0; i < timeline.length; i++) {
+    if (has(i)) continue;
+    let j = i;
+    while (j + 1 < timeline.length && !has(j + 1)) j++;
+    const from = xs[Math.max(0, i - 1)];
+    const to = xs[Math.min(timeline.length - 1, j + 1)];
+    if (from !== null && to !== null) ranges.push({ from, to });
+    i = j;
+  }
+  return ranges;
+}
+
+function legend(series: LineSeries[], withShade: boolean): Html {
+  const items = series.map(
+    (s) => html`<li><span class="swatch" style="${raw(`border-top-color:${s.color};border-top-style:${s.dashed ? 'dashed' : 'solid'}`)}"></span>${s.label}</li>`,
+  );
+  return html`<ul class="legend">${items}${withShade ? html`<li><span class="swatch shade"></span>no samples in the period</li>` : ''}</ul>`;
+}
+
+function latencyOverTime(r: LoadReport): Html {
+  const title = html`<h2>Fan-out latency over time</h2><p class="desc">Per reporting period: from a message's emit to each receiver, plotted at the period start.</p>`;
+  const present = (h: string) => r.timeline.some((p) => h in p.histograms);
+  if (!present(FANOUT)) return html`${title}${noDataChart('Fan-out latency over time: no data', `no reporting period has ${FANOUT}`, 1120, 220)}`;
+  const xs = periodSeconds(r.timeline);
+  const series = LATENCY_LINES.filter((l) => !l.optional || present(l.histogram)).map((l) => seriesFor(l, r.timeline, xs));
+  const shaded = missingRanges(r.timeline, xs, FANOUT);
+  const chart = lineChart(series, { label: 'Fan-out latency over time', xLabel: 'time since the first period (s)', yLabel: 'latency (ms)', shaded });
+  return html`${title}${chart}${legend(series, shaded.length > 0)}`;
+}
+
+function percentiles(h: HistogramSummary | undefined): Html {
+  const row = (k: 'p50' | 'p95' | 'p99') => html`<div class="${k}"><dt>${k}</dt><dd>${h ? fmtMs(h[k]) : '—'}</dd></div>`;
+  const foot = h ? html`<div><dt>count / max</dt><dd class="small">${fmtNum(h.count)} / ${fmtMs(h.max)}</dd></div>` : html`<div><dd class="small">no ${FANOUT} histogram</dd></div>`;
+  return html`<dl class="pstats">${row('p50')}${row('p95')}${row('p99')}${foot}</dl>`;
+}
+
+function latencyHistogram(r: LoadReport): Html {
+  const buckets = r.metrics.latencyBuckets;
+  const title = html`<h2>Latency histogram</h2><p class="desc">Deliveries per latency bucket over the whole run.</p>`;
+  const chart = buckets.some((b) => b.count > 0)
+    ? columnChart(
+        buckets.map((b) => ({ label: b.le, value: b.count })),
+        { label: 'Latency histogram', xLabel: 'bucket upper bound, le (ms)', yLabel: 'deliveries' },
+      )
+    : noDataChart('Latency histogram: no data', 'no latency buckets in this report', 640, 320);
+  return html`${title}<div class="hist">${chart}${percentiles(r.metrics.histograms[FANOUT])}</div>`;
+}
+
+function deliveries(r: LoadReport): Html {
+  const d = r.metrics.delivery;
+  const title = html`<h2>Deliveries</h2>`;
+  if (!d) return html`${title}<p class="desc">Every figure counts message × receiver.</p>${noDataChart('Deliveries: no data', 'this scenario does not account deliveries', 560, 200)}`;
+  const share = (v: number) => (d.expected > 0 ? fmtPct(v / d.expected, v > 0 && v / d.expected < 0.0001 ? 4 : 2) : '');
+  const problem = (label: string, v: number): Bar => ({ label, value: v, tone: v > 0 ? 'warn' : 'base', note: v > 0 ? share(v) : undefined });
+  const bars: Bar[] = [
+    { label: 'expected', value: d.expected, tone: 'base' },
+    { label: 'received', value: d.received, tone: 'good', note: share(d.received) },
+    problem('lost', d.lost),
+    problem('duplicated', d.duplicated),
+    problem('out of order', d.outOfOrder),
+  ];
+  return html`${title}<p class="desc">Every figure counts message × receiver. Delivery ratio ${fmtPct(d.ratio, 3)}.</p>${barChart(bars, { label: 'Deliveries' })}`;
+}
