@@ -18,7 +18,7 @@ async function closedPort(): Promise<number> {
 
 describe('gatecheck CLI', () => {
   it('explains every command with --help and exits 0', async () => {
-    for (const args of [['--help'], ['conform', '--help'], ['mutants', '--help'], ['serve', '--help'], ['init', '--help']]) {
+    for (const args of [['--help'], ['conform', '--help'], ['mutants', '--help'], ['serve', '--help'], ['init', '--help'], ['load', '--help']]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/Usage: gatecheck/);

@@ -55,7 +55,7 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
         phases: [{ name: 'connect', duration: params.rampSeconds, arrivalCount: params.connections }],
         ...(flags.engine === 'socketio-v3' ? { engines: { 'socketio-v3': {} } } : {}),
       },
-      ...(flags.engine === 'socketio-v3' ? { scenarios: [{ engine: 'socketio-v3' }] } : {}),
+      ...(flags.engine === 'socketio-v3' ? { scenarios: scenario.scenarios.map((sc) => ({ ...sc, engine: 'socketio-v3' })) } : {}),
     };
     const runSeconds = params.rampSeconds + params.settleSeconds + params.sendSeconds + params.drainSeconds;
     human.write(`gatecheck load ${scenario.name}: ${params.connections} connections over ${target.config.instances.length} instance(s), ${params.ratePerSender} msg/s per sender for ${params.sendSeconds} s (engine ${flags.engine})\n`);

@@ -5,7 +5,7 @@
  * both engines look for it). Every figure leaves as an Artillery counter or histogram, so it aggregates
  * across workers and distributed runners.
  *
- * Async functions: Artillery awaits them (a rejection fails the VU). Env contract: GATECHECK_TARGET = a target config file (the one `gatecheck conform` reads; its secrets
+ * Env contract: GATECHECK_TARGET = a target config file (the one `gatecheck conform` reads; its secrets
  * come from the environment as usual).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -52,7 +52,7 @@ const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 const sleepUntil = (at: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, at - Date.now())));
 
 /** `before` hook: creates the conversations and fixes the schedule every VU follows. */
-export async function gatecheckFanoutPlan(context: VuContext): Promise<void> {
+async function fanoutPlan(context: VuContext): Promise<void> {
   const { config, tokens } = await loadTarget();
   const plan = await buildFanoutPlan(config, tokens, fanoutParameters(context.vars));
   context.vars.gatecheckPlan = plan;
@@ -85,7 +85,7 @@ async function openSocket(t: Target, url: string, userId: string, events: Events
  * The whole life of one fan-out VU: connect, listen, send on schedule (senders), drain, report.
  * Receivers count every delivery; senders count what every other member should have received.
  */
-export async function gatecheckFanout(context: VuContext, events: Events): Promise<void> {
+async function fanout(context: VuContext, events: Events): Promise<void> {
   const plan = context.vars.gatecheckPlan as FanoutPlan | undefined;
   const slot = Number(context.vars.slot);
   if (!plan) throw new Error('no gatecheckPlan: the scenario must run gatecheckFanoutPlan in its before hook');
@@ -178,3 +178,18 @@ async function sendOnSchedule(socket: Socket, t: Target, plan: FanoutPlan, slot:
   }
   await Promise.all(acks);
 }
+
+/**
+ * A step both engines can run: Artillery 2 awaits a promise, but artillery-engine-socketio-v3 runs
+ * function steps through the Artillery 1 HTTP engine it bundles, which only knows the callback.
+ */
+function step(impl: (context: VuContext, events: Events) => Promise<void>) {
+  return function (context: VuContext, events: Events, done?: (err?: Error) => void): void {
+    impl(context, events).then(() => done?.(), (err: Error) => done?.(err));
+  };
+}
+
+/** `before` hook: creates the conversations and fixes the schedule every VU follows. */
+export const gatecheckFanoutPlan = step(fanoutPlan);
+/** The fan-out VU: connect, listen, send on schedule (senders), drain. */
+export const gatecheckFanout = step(fanout);

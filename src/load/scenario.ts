@@ -8,6 +8,8 @@ export interface ScenarioFile {
   name: string;
   path: string;
   variables: Record<string, unknown>;
+  /** The file's scenarios, as written (overrides replace this array whole, so an engine switch sends it all). */
+  scenarios: Array<Record<string, unknown>>;
   /** Thresholds checked when the command line gives none. */
   defaultThresholds: string[];
 }
@@ -24,12 +26,12 @@ export function availableScenarios(root: string): string[] {
 export function resolveScenario(root: string, nameOrPath: string): ScenarioFile {
   const path = nameOrPath.endsWith('.yml') || nameOrPath.endsWith('.yaml') ? (isAbsolute(nameOrPath) ? nameOrPath : resolve(nameOrPath)) : join(root, 'scenarios', `${nameOrPath}.yml`);
   if (!existsSync(path)) throw new UsageError(`no scenario "${nameOrPath}" (${path}); available: ${availableScenarios(root).join(', ')}`);
-  let doc: { config?: { variables?: Record<string, unknown> } };
+  let doc: { config?: { variables?: Record<string, unknown> }; scenarios?: Array<Record<string, unknown>> };
   try {
     doc = parseYaml(readFileSync(path, 'utf8')) ?? {};
   } catch (err) {
     throw new UsageError(`${path} is not valid YAML: ${(err as Error).message}`);
   }
   const name = basename(path).replace(/\.ya?ml$/, '');
-  return { name, path, variables: doc.config?.variables ?? {}, defaultThresholds: DEFAULT_THRESHOLDS[name] ?? ['vusers.failed == 0'] };
+  return { name, path, variables: doc.config?.variables ?? {}, scenarios: doc.scenarios ?? [], defaultThresholds: DEFAULT_THRESHOLDS[name] ?? ['vusers.failed == 0'] };
 }

@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+const dir = await mkdtemp(join(tmpdir(), 'gatecheck-load-'));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const JWT = /eyJ[\w-]{8,}\.[\w-]{8,}\./;
+// 16 connections in 4 conversations of 4 over two instances; 1 sender each at 5/s for 2 s: 10 messages
+// per sender (the schedule is fixed), 3 receivers each (2 of them on the other instance).
+const SHORT = ['--connections', '16', '--rate', '5', '--duration', '2'];
+const SENT = 4 * 10;
+
+describe('gatecheck load fanout (real Artillery runs against the reference gateway, two instances, Redis)', () => {
+  it('counts every delivery, splits latency by instance, and writes report.json, artillery.json and report.html', async () => {
+    const out = join(dir, 'healthy');
+    const run = await runCli(['load', 'fanout', ...SHORT, '--report-dir', out, '--json'], { timeoutMs: 120_000 });
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({ schemaVersion: 1, kind: 'load', scenario: 'fanout', target: { source: 'reference' }, passed: true });
+    expect(report.metrics.counters['fanout.sent']).toBe(SENT);
+    expect(report.metrics.delivery).toEqual({ expected: SENT * 3, received: SENT * 3, lost: 0, duplicated: 0, outOfOrder: 0, ratio: 1 });
+    expect(report.metrics.counters['fanout.expected.cross_instance']).toBe(SENT * 2);
+    expect(report.metrics.histograms['fanout.latency_ms.cross_instance'].count).toBe(SENT * 2);
+    expect(report.metrics.histograms['fanout.latency_ms.same_instance'].count).toBe(SENT);
+    expect(report.metrics.histograms['fanout.ack_ms'].count).toBe(SENT);
+    expect(report.metrics.histograms['fanout.connect_ms'].count).toBe(16);
+    expect(report.metrics.latencyBuckets.reduce((a: number, b: { count: number }) => a + b.count, 0)).toBe(SENT * 3);
+    expect(report.metrics.perSender).toHaveLength(4);
+    expect(report.thresholds.map((t: { expr: string; ok: boolean }) => [t.expr, t.ok])).toEqual([['fanout.lost == 0', true], ['fanout.duplicated == 0', true], ['vusers.failed == 0', true]]);
+    expect(report.generator).toMatchObject({ saturated: false });
+    expect(typeof report.generator.eventLoopLagP99Ms).toBe('number');
+    expect(report.timeline.length).toBeGreaterThan(0);
+    for (const f of ['report.json', 'artillery.json', 'report.html']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(run.stderr).toMatch(/deliveries\s+expected 120, received 120 \(100\.00%\), lost 0/);
+    for (const text of [run.stdout, run.stderr, await readFile(join(out, 'artillery.json'), 'utf8')]) expect(text).not.toMatch(JWT);
+  });
+
+  it('reports the cross-instance loss of the gateway without the Redis adapter, and exits 1', async () => {
+    const run = await runCli(['load', 'fanout', ...SHORT, '--mutant', 'no-redis-adapter', '--json'], { timeoutMs: 120_000 });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.passed).toBe(false);
+    expect(report.metrics.values['fanout.lost.cross_instance']).toBe(SENT * 2);
+    expect(report.metrics.values['fanout.lost.same_instance']).toBe(0);
+    expect(report.metrics.delivery).toMatchObject({ expected: SENT * 3, received: SENT, lost: SENT * 2 });
+    expect(report.thresholds[0]).toEqual({ expr: 'fanout.lost == 0', value: SENT * 2, ok: false });
+    expect(run.stderr).toMatch(/✗ fanout\.lost == 0 {2}\(measured: 80\)/);
+  });
+
+  it('runs the same scenario on artillery-engine-socketio-v3, and a latency threshold fails with its measured value', async () => {
+    const run = await runCli(['load', 'fanout', ...SHORT, '--engine', 'socketio-v3', '--threshold', 'p99(fanout.latency_ms) < 0.001', '--threshold', 'fanout.lost == 0', '--json'], { timeoutMs: 120_000 });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.parameters.engine).toBe('socketio-v3');
+    expect(report.metrics.delivery).toMatchObject({ expected: SENT * 3, received: SENT * 3, lost: 0 });
+    const [latency, lost] = report.thresholds;
+    expect(latency.ok).toBe(false);
+    expect(latency.value).toBeGreaterThan(0);
+    expect(lost).toEqual({ expr: 'fanout.lost == 0', value: 0, ok: true });
+  });
+
+  it('refuses an unknown scenario and a malformed threshold with exit 2 before starting anything', async () => {
+    const unknown = await runCli(['load', 'nosuch'], { timeoutMs: 20_000 });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no scenario "nosuch".*available: fanout/);
+    const bad = await runCli(['load', 'fanout', '--threshold', 'fast enough'], { timeoutMs: 20_000 });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/threshold "fast enough": expected METRIC OP NUMBER/);
+  });
+});
