@@ -11,6 +11,7 @@ import { resolveScenario } from '../load/scenario.js';
 import { summarizeArtillery, type ArtilleryOutput } from '../load/summarize.js';
 import { evaluateThresholds, parseThreshold } from '../load/thresholds.js';
 import { printLoadSummary } from '../load/console.js';
+import { renderLoadHtml } from '../report/load-html.js';
 import { Redactor } from '../report/redact.js';
 import { findProjectRoot } from '../target/project-root.js';
 import { resolveSecretsOf } from './secrets.js';
@@ -102,11 +103,8 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
       await writeFile(join(flags.reportDir, 'report.json'), redactor.json(report, 2) + '\n');
       await writeFile(join(flags.reportDir, 'artillery.json'), redactor.json(raw, 2) + '\n');
       const written = ['report.json', 'artillery.json'];
-      const html = await renderHtml(report);
-      if (html) {
-        await writeFile(join(flags.reportDir, 'report.html'), redactor.text(html));
-        written.push('report.html');
-      }
+      await writeFile(join(flags.reportDir, 'report.html'), redactor.text(renderLoadHtml(report)));
+      written.push('report.html');
       human.write(`reports: ${written.map((f) => join(flags.reportDir!, f)).join(', ')}\n`);
     }
     if (flags.json) process.stdout.write(redactor.json(report, 2) + '\n');
@@ -144,13 +142,3 @@ async function processorTarget(config: TargetConfig, userFile: string | undefine
   return { file, env };
 }
 
-/** The HTML page, when the renderer is built in. */
-async function renderHtml(report: LoadReport): Promise<string | undefined> {
-  try {
-    const { renderLoadHtml } = await import('../report/load-html.js');
-    return renderLoadHtml(report);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw err;
-  }
-}

@@ -72,7 +72,7 @@ export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number):
 
   return {
     metrics: {
-      counters: Object.fromEntries(Object.entries(counters).filter(([k]) => !k.startsWith('fanout.sender.'))),
+      counters: Object.fromEntries(Object.entries(counters).filter(([k]) => !k.startsWith('fanout.sender.') && !k.startsWith('fanout.latency_bucket.'))),
       histograms: hist,
       latencyBuckets,
       ...(total ? { delivery: total, perSender } : {}),

@@ -29,12 +29,14 @@ const LATENCY_LINES: LineSpec[] = [
 
 /** One self-contained HTML page (inline CSS and SVG, no scripts) for report.json of `gatecheck load`. */
 export function renderLoadHtml(report: LoadReport): string {
+  const senders = perSenderCaption(report);
   const body = html`${header(report)}${saturationBanner(report)}${facts(report)}${kpis(report)}
 <section class="card">${latencyOverTime(report)}</section>
-<div class="row"><section class="card">${latencyHistogram(report)}</section><section class="card">${deliveries(report)}</section></div>
-<div class="row"><section class="card"><h2>Thresholds</h2>${thresholdsTable(report.thresholds)}</section><section class="card"><h2>Generator health</h2><p class="desc">When the load generator is the bottleneck, latencies measure it rather than the gateway.</p>${generatorTable(report.generator)}</section></div>
-<div class="row"><section class="card"><h2>Histograms</h2>${histogramsTable(report.metrics.histograms)}</section><section class="card"><h2>Counters</h2>${countersTable(report.metrics.counters, report.durationMs)}</section></div>
-<section class="card"><h2>Per-sender delivery</h2><p class="desc">${perSenderCaption(report)}</p>${perSenderTable(report.metrics.perSender)}</section>
+<section class="card">${latencyHistogram(report)}</section>
+<div class="row even"><section class="card">${deliveries(report)}</section><section class="card"><h2>Thresholds</h2>${thresholdsTable(report.thresholds)}</section></div>
+<div class="row"><section class="card"><h2>Histograms</h2>${histogramsTable(report.metrics.histograms)}</section><section class="card"><h2>Generator health</h2><p class="desc">When the load generator is the bottleneck, latencies measure it rather than the gateway.</p>${generatorTable(report.generator)}</section></div>
+<section class="card"><h2>Per-sender delivery</h2>${senders ? html`<p class="desc">${senders}</p>` : ''}${perSenderTable(report.metrics.perSender)}</section>
+<section class="card"><h2>Counters</h2>${countersTable(report.metrics.counters, report.durationMs)}</section>
 <footer>gatecheck load · report.json schema ${report.schemaVersion}</footer>`;
   return `<!doctype html>
 <html lang="en">
@@ -56,7 +58,7 @@ ${body}
 function header(r: LoadReport): Html {
   const n = r.target.instances.length;
   const verdict = r.passed ? 'PASSED' : 'FAILED';
-  return html`<header class="top"><div><div class="kicker">gatecheck load report</div><h1>${r.scenario}</h1><div class="subtitle">${fmtTimestamp(r.startedAt)} · ${fmtDuration(r.durationMs)} · ${n} target instance${n === 1 ? '' : 's'}</div></div><div class="badge ${r.passed ? 'passed' : 'failed'}">${verdict}</div></header>`;
+  return html`<header class="top"><div><div class="kicker">gatecheck load report</div><h1>${r.scenario}</h1><div class="subtitle">${fmtTimestamp(r.startedAt)} · ${fmtDuration(r.durationMs)} · ${n} target instance${n === 1 ? '' : 's'}</div></div><div class="verdict"><div class="badge ${r.passed ? 'passed' : 'failed'}">${verdict}</div>${r.generator.saturated ? html`<div class="caveat">but the run is invalid</div>` : ''}</div></header>`;
 }
 
 function saturationBanner(r: LoadReport): Html {
@@ -71,7 +73,7 @@ function facts(r: LoadReport): Html {
   const params = Object.entries(r.parameters);
   return html`<dl class="facts">
 <dt>Target</dt><dd>${t.source}${extras.length ? ` (${extras.join(', ')})` : ''}</dd>
-<dt>Instances</dt><dd><ul class="chips">${t.instances.map((u) => html`<li class="mono">${u}</li>`)}</ul></dd>
+<dt>Instances</dt><dd><ul class="chips mono">${t.instances.map((u, i) => html`<li><span class="k">${i}</span> ${u}</li>`)}</ul></dd>
 <dt>Started</dt><dd>${fmtTimestamp(r.startedAt)}</dd>
 <dt>Duration</dt><dd>${fmtDuration(r.durationMs)} (${fmtNum(r.timeline.length)} periods)</dd>
 <dt>Parameters</dt><dd>${params.length ? html`<ul class="chips mono">${params.map(([k, v]) => html`<li><span class="k">${k}</span> ${typeof v === 'number' ? fmtNum(v) : v}</li>`)}</ul>` : 'none'}</dd>
@@ -138,7 +140,7 @@ function legend(series: LineSeries[], withShade: boolean): Html {
 function latencyOverTime(r: LoadReport): Html {
   const title = html`<h2>Fan-out latency over time</h2><p class="desc">Per reporting period: from a message's emit to each receiver, plotted at the period start.</p>`;
   const present = (h: string) => r.timeline.some((p) => h in p.histograms);
-  if (!present(FANOUT)) return html`${title}${noDataChart('Fan-out latency over time: no data', `no reporting period has ${FANOUT}`, 1120, 220)}`;
+  if (!present(FANOUT)) return html`${title}${noDataChart('Fan-out latency over time: no data', noFanoutHint(r.timeline), 1120, 220)}`;
   const xs = periodSeconds(r.timeline);
   const series = LATENCY_LINES.filter((l) => !l.optional || present(l.histogram)).map((l) => seriesFor(l, r.timeline, xs));
   const shaded = missingRanges(r.timeline, xs, FANOUT);
@@ -146,10 +148,16 @@ function latencyOverTime(r: LoadReport): Html {
   return html`${title}${chart}${legend(series, shaded.length > 0)}`;
 }
 
-function percentiles(h: HistogramSummary | undefined): Html {
-  const row = (k: 'p50' | 'p95' | 'p99') => html`<div class="${k}"><dt>${k}</dt><dd>${h ? fmtMs(h[k]) : '—'}</dd></div>`;
-  const foot = h ? html`<div><dt>count / max</dt><dd class="small">${fmtNum(h.count)} / ${fmtMs(h.max)}</dd></div>` : html`<div><dd class="small">no ${FANOUT} histogram</dd></div>`;
-  return html`<dl class="pstats">${row('p50')}${row('p95')}${row('p99')}${foot}</dl>`;
+/** Says what the periods did record, so a storm report points at its own metric. */
+function noFanoutHint(timeline: LoadPeriod[]): string {
+  const names = [...new Set(timeline.flatMap((p) => Object.keys(p.histograms)))].sort();
+  const shown = names.slice(0, 4).join(', ') + (names.length > 4 ? ', …' : '');
+  return `no reporting period has ${FANOUT}` + (names.length ? `; the periods record ${shown} (see Histograms)` : '');
+}
+
+function percentiles(h: HistogramSummary): Html {
+  const row = (k: 'p50' | 'p95' | 'p99') => html`<div class="${k}"><dt>${k}</dt><dd>${fmtMs(h[k])}</dd></div>`;
+  return html`<dl class="pstats">${row('p50')}${row('p95')}${row('p99')}<div><dt>count / max</dt><dd class="small">${fmtNum(h.count)} / ${fmtMs(h.max)}</dd></div></dl>`;
 }
 
 function latencyHistogram(r: LoadReport): Html {
@@ -160,14 +168,15 @@ function latencyHistogram(r: LoadReport): Html {
         buckets.map((b) => ({ label: b.le, value: b.count })),
         { label: 'Latency histogram', xLabel: 'bucket upper bound, le (ms)', yLabel: 'deliveries' },
       )
-    : noDataChart('Latency histogram: no data', 'no latency buckets in this report', 640, 320);
-  return html`${title}<div class="hist">${chart}${percentiles(r.metrics.histograms[FANOUT])}</div>`;
+    : noDataChart('Latency histogram: no data', 'no delivery fell in any latency bucket', 950, 220);
+  const aggregate = r.metrics.histograms[FANOUT];
+  return aggregate ? html`${title}<div class="hist">${chart}${percentiles(aggregate)}</div>` : html`${title}${chart}<p class="small">No aggregate ${FANOUT} histogram in this run.</p>`;
 }
 
 function deliveries(r: LoadReport): Html {
   const d = r.metrics.delivery;
   const title = html`<h2>Deliveries</h2>`;
-  if (!d) return html`${title}<p class="desc">Every figure counts message × receiver.</p>${noDataChart('Deliveries: no data', 'this scenario does not account deliveries', 560, 200)}`;
+  if (!d) return html`${title}<p class="desc">Every figure counts message × receiver.</p>${noDataChart('Deliveries: no data', 'this scenario does not account deliveries', 530, 202)}`;
   const share = (v: number) => (d.expected > 0 ? fmtPct(v / d.expected, v > 0 && v / d.expected < 0.0001 ? 4 : 2) : '');
   const problem = (label: string, v: number): Bar => ({ label, value: v, tone: v > 0 ? 'warn' : 'base', note: v > 0 ? share(v) : undefined });
   const bars: Bar[] = [

@@ -22,8 +22,6 @@ export interface LineChartOptions {
   yLabel: string;
   width?: number;
   height?: number;
-  formatX?: (v: number) => string;
-  formatY?: (v: number) => string;
   /** x ranges where the main series has no samples: shaded so a gap reads as "no data", not as a glitch. */
   shaded?: Array<{ from: number; to: number }>;
 }
@@ -99,31 +97,32 @@ export function lineChart(series: LineSeries[], o: LineChartOptions): Html {
   const width = o.width ?? 1120;
   const height = o.height ?? 340;
   const box: Box = { left: 72, right: width - 24, top: 14, bottom: height - 54 };
-  const fx = o.formatX ?? fmtNum;
-  const fy = o.formatY ?? fmtCompact;
   const xs = series.flatMap((s) => s.points.map((p) => p.x));
   const ys = series.flatMap((s) => s.points.flatMap((p) => (p.y !== null && Number.isFinite(p.y) ? [p.y] : [])));
   const xMax = Math.max(0, ...xs);
-  const yTicks = niceTicks(Math.max(0, ...ys));
+  const yTicks = niceTicks(Math.max(0, ...ys), 6);
   const xTicks = niceTicks(xMax, 10).filter((t) => t <= xMax + 1e-9);
   const x = linear(0, xMax, box.left, box.right);
   const y = linear(0, yTicks[yTicks.length - 1], box.bottom, box.top);
   const shade = (o.shaded ?? []).map(
     (r) => html`<rect class="no-samples" x="${n1(x(r.from))}" y="${box.top}" width="${n1(Math.max(4, x(r.to) - x(r.from)))}" height="${box.bottom - box.top}" fill="#f4f1ea"><title>no samples</title></rect>`,
   );
-  return html`${svgOpen(width, height, o.label)}${shade}<g class="grid">${xTicks.map((t) => xTick(t, x, box, fx))}${yTicks.map((t) => yTick(t, y, box, fy))}</g><line x1="${box.left}" x2="${box.left}" y1="${box.top}" y2="${box.bottom}" stroke="${AXIS}"/>${axisLabels(width, height, box, o.xLabel, o.yLabel)}${series.map((s) => seriesPath(s, x, y))}</svg>`;
+  return html`${svgOpen(width, height, o.label)}${shade}<g class="grid">${xTicks.map((t) => xTick(t, x, box, fmtNum))}${yTicks.map((t) => yTick(t, y, box, fmtCompact))}</g><line x1="${box.left}" x2="${box.left}" y1="${box.top}" y2="${box.bottom}" stroke="${AXIS}"/>${axisLabels(width, height, box, o.xLabel, o.yLabel)}${series.map((s) => seriesPath(s, x, y))}</svg>`;
 }
 
 /** Vertical bars over categories (a histogram of buckets). */
 export function columnChart(columns: Column[], o: { label: string; xLabel: string; yLabel: string; width?: number; height?: number }): Html {
-  const width = o.width ?? 640;
-  const height = o.height ?? 320;
+  const width = o.width ?? 950;
+  const height = o.height ?? 300;
   const band0 = (width - 72 - 16) / Math.max(1, columns.length);
-  const tilt = band0 < 46;
+  // Roughly 7 px per character at 12 px: tilt the labels only when they would touch.
+  const tilt = Math.max(0, ...columns.map((c) => c.label.length)) * 7 + 6 > band0;
   const box: Box = { left: 72, right: width - 16, top: 22, bottom: height - (tilt ? 74 : 54) };
   const band = (box.right - box.left) / Math.max(1, columns.length);
   const yTicks = niceTicks(Math.max(0, ...columns.map((c) => c.value)));
   const y = linear(0, yTicks[yTicks.length - 1], box.bottom, box.top);
+  // Values on top of the bars only when the widest one fits its band (the <title> always has the number).
+  const showValues = Math.max(0, ...columns.map((c) => fmtCompact(c.value).length)) * 7 + 4 <= band;
   const bars = columns.map((c, i) => {
     const cx = box.left + band * (i + 0.5);
     const w = band * 0.72;
@@ -131,7 +130,7 @@ export function columnChart(columns: Column[], o: { label: string; xLabel: strin
     const label = tilt
       ? html`<text x="${n1(cx)}" y="${box.bottom + 14}" text-anchor="end" transform="rotate(-40 ${n1(cx)} ${box.bottom + 14})">${c.label}</text>`
       : html`<text x="${n1(cx)}" y="${box.bottom + 18}" text-anchor="middle">${c.label}</text>`;
-    const value = c.value > 0 && band >= 26 ? html`<text class="bar-value" x="${n1(cx)}" y="${n1(top - 5)}" text-anchor="middle">${fmtCompact(c.value)}</text>` : html``;
+    const value = c.value > 0 && showValues ? html`<text class="column-value" x="${n1(cx)}" y="${n1(top - 5)}" text-anchor="middle">${fmtCompact(c.value)}</text>` : html``;
     return html`<g class="column"><title>${c.label}: ${fmtNum(c.value)}</title><rect x="${n1(cx - w / 2)}" y="${n1(top)}" width="${n1(w)}" height="${n1(box.bottom - top)}" fill="${TONE.good}" rx="2"/>${value}${label}</g>`;
   });
   return html`${svgOpen(width, height, o.label)}<g class="grid">${yTicks.map((t) => yTick(t, y, box, fmtCompact))}</g>${bars}${axisLabels(width, height, box, o.xLabel, o.yLabel)}</svg>`;
@@ -139,11 +138,11 @@ export function columnChart(columns: Column[], o: { label: string; xLabel: strin
 
 /** Horizontal bars with the number printed at the end of each. */
 export function barChart(bars: Bar[], o: { label: string; width?: number; labelWidth?: number }): Html {
-  const width = o.width ?? 560;
-  const labelWidth = o.labelWidth ?? 112;
+  const width = o.width ?? 530;
+  const labelWidth = o.labelWidth ?? 92;
   const rowH = 38;
   const height = 12 + bars.length * rowH;
-  const valueRoom = 190;
+  const valueRoom = 150;
   const left = labelWidth + 8;
   const max = Math.max(0, ...bars.map((b) => b.value));
   const len = linear(0, max || 1, 0, width - left - valueRoom);
@@ -151,9 +150,8 @@ export function barChart(bars: Bar[], o: { label: string; width?: number; labelW
     const top = 8 + i * rowH;
     // A single lost delivery in a million must still show as a bar, not vanish into a zero-width rect.
     const w = b.value > 0 ? Math.max(3, len(b.value)) : 0;
-    const colour = TONE[b.tone];
     const note = b.note ? html`<tspan class="note" dx="8">${b.note}</tspan>` : html``;
-    return html`<g class="bar"><text x="${labelWidth}" y="${top + 19}" text-anchor="end">${b.label}</text><rect x="${left}" y="${top + 4}" width="${n1(w)}" height="24" fill="${colour}" rx="2"/><text class="bar-value${b.tone === 'warn' ? ' warn' : ''}" x="${n1(left + w + 8)}" y="${top + 20}" fill="${b.tone === 'warn' ? colour : '#1f2933'}">${fmtNum(b.value)}${note}</text></g>`;
+    return html`<g class="bar"><text x="${labelWidth}" y="${top + 19}" text-anchor="end">${b.label}</text><rect x="${left}" y="${top + 4}" width="${n1(w)}" height="24" fill="${TONE[b.tone]}" rx="2"/><text class="bar-value${b.tone === 'warn' ? ' warn' : ''}" x="${n1(left + w + 8)}" y="${top + 20}">${fmtNum(b.value)}${note}</text></g>`;
   });
   return html`${svgOpen(width, height, o.label)}<line x1="${left}" x2="${left}" y1="4" y2="${height - 4}" stroke="${AXIS}"/>${rows}</svg>`;
 }

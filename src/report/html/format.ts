@@ -1,14 +1,17 @@
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const twoDecimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const sixSignificant = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 6 });
 
 const MISSING = '—';
 
-/** 1,234 for integers, 12.35 otherwise; a dash for null or NaN. */
+/** 1,234 and 12.35, but 0.99965 in full: a delivery ratio rounded to 1 would hide the loss. */
 export function fmtNum(v: number | null | undefined): string {
   if (v === null || v === undefined || Number.isNaN(v)) return MISSING;
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
-  return Number.isInteger(v) ? grouped.format(v) : twoDecimals.format(v);
+  const abs = Math.abs(v);
+  if (Number.isInteger(v) || abs >= 1000) return grouped.format(v);
+  return abs >= 1 ? twoDecimals.format(v) : sixSignificant.format(v);
 }
 
 /** Precision that matches how latencies are read: 1.23 ms, 12.3 ms, 1,234 ms. */
@@ -23,15 +26,23 @@ export function fmtMs(v: number | null | undefined): string {
 /** Short labels for axes and bar tops where 1,234,567 would not fit: 1.2M, 45.6k. */
 export function fmtCompact(v: number): string {
   const abs = Math.abs(v);
-  if (abs < 10_000) return fmtNum(Number(v.toPrecision(6)));
+  if (abs < 1000) return fmtNum(Number(v.toPrecision(6)));
   const [div, suffix] = abs >= 1e9 ? [1e9, 'G'] : abs >= 1e6 ? [1e6, 'M'] : [1e3, 'k'];
   const scaled = v / div;
   return `${Math.abs(scaled) >= 100 ? grouped.format(scaled) : twoDecimals.format(Number(scaled.toPrecision(3)))}${suffix}`;
 }
 
+/** Three significant digits are plenty for a rate: 5,998 /s, 81.2 /s, 0.015 /s. */
+export function fmtRate(v: number): string {
+  return fmtNum(Math.abs(v) >= 1000 ? Math.round(v) : Number(v.toPrecision(3)));
+}
+
 export function fmtPct(ratio: number, digits = 2): string {
   if (!Number.isFinite(ratio)) return MISSING;
-  return `${(ratio * 100).toFixed(digits)}%`;
+  let text = (ratio * 100).toFixed(digits);
+  // A ratio short of 1 must not print as 100%: that would hide a loss.
+  while (ratio < 1 && Number(text) >= 100 && digits < 8) text = (ratio * 100).toFixed(++digits);
+  return `${text}%`;
 }
 
 export function fmtDuration(ms: number): string {

@@ -12,6 +12,8 @@ h1 { margin: 2px 0 4px; font-size: 30px; line-height: 1.2; overflow-wrap: anywhe
 .badge { flex: none; font-size: 30px; font-weight: 800; letter-spacing: .08em; padding: 10px 26px; border-radius: 12px; color: #fff; box-shadow: 0 2px 6px rgba(0,0,0,.12); }
 .badge.passed { background: var(--ok); }
 .badge.failed { background: var(--bad); }
+.verdict { flex: none; text-align: center; }
+.verdict .caveat { margin-top: 6px; font-size: 12.5px; font-weight: 700; color: #b42318; }
 .invalid { margin: 18px 0 0; padding: 14px 20px; border-radius: 12px; border: 2px solid #b42318; color: #7a1a10; background: repeating-linear-gradient(135deg, #fff6ed 0 16px, #ffecd9 16px 32px); }
 .invalid strong { display: block; font-size: 21px; letter-spacing: .03em; color: #b42318; }
 .invalid ul { margin: 6px 0 0; padding-left: 20px; }
@@ -32,12 +34,14 @@ h1 { margin: 2px 0 4px; font-size: 30px; line-height: 1.2; overflow-wrap: anywhe
 .card h2 { font-size: 17px; margin: 0 0 2px; }
 .card .desc { color: var(--muted); margin: 0 0 10px; font-size: 13px; }
 .row { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; margin: 16px 0; }
+.row.even { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
 .row > .card { margin: 0; }
 svg.chart { display: block; width: 100%; height: auto; }
 svg text { font-size: 12px; fill: #52606d; }
 svg .axis-label { font-size: 13px; fill: #323f4b; font-weight: 600; }
 svg .bar-value { font-size: 14px; font-weight: 700; fill: #1f2933; }
 svg .bar-value.warn { fill: var(--warn); }
+svg .column-value { font-size: 11.5px; font-weight: 700; fill: #323f4b; }
 svg .note { font-size: 12px; font-weight: 400; fill: #7b8794; }
 svg .bar text { font-size: 13px; fill: #323f4b; }
 svg .no-data { font-size: 24px; font-weight: 700; fill: #9aa5b1; }
@@ -51,7 +55,8 @@ svg .no-data-hint { font-size: 13px; fill: #7b8794; }
 .pstats div:last-child { border-bottom: 0; }
 .pstats dt { color: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; }
 .pstats dd { margin: 0; font-size: 22px; font-weight: 700; font-variant-numeric: tabular-nums; }
-.pstats .p99 dd { color: var(--warn); }
+.pstats .p99 dd { color: #d55e00; }
+.pstats dd.small { font-size: 13px; font-weight: 400; color: var(--muted); }
 .small { font-size: 12.5px; color: var(--muted); }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th { text-align: left; color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); padding: 6px 8px; white-space: nowrap; }

@@ -1,5 +1,5 @@
 import type { GeneratorHealth, HistogramSummary, LoadReport, PerSenderDelivery, ThresholdResult } from '../../load/model.js';
-import { fmtMetric, fmtMs, fmtNum, fmtPct } from './format.js';
+import { fmtMetric, fmtMs, fmtNum, fmtPct, fmtRate } from './format.js';
 import { html, type Html } from './markup.js';
 
 export interface Column<T> {
@@ -66,7 +66,7 @@ export function countersTable(counters: Record<string, number>, durationMs: numb
     [
       { head: 'Counter', cell: ([name]) => html`<code>${name}</code>` },
       { head: 'total', num: true, cell: ([, v]) => fmtNum(v) },
-      { head: 'per second', num: true, cell: ([, v]) => (seconds > 0 ? fmtNum(Math.round((v / seconds) * 10) / 10) : '—') },
+      { head: 'per second', num: true, cell: ([, v]) => (seconds > 0 ? fmtRate(v / seconds) : '—') },
     ],
     rows,
   );
@@ -94,7 +94,8 @@ export const PER_SENDER_ROWS = 50;
 
 export function perSenderTable(senders: PerSenderDelivery[] | undefined): Html {
   if (!senders?.length) return html`<p class="small">The run recorded no per-sender delivery.</p>`;
-  const sorted = [...senders].sort((a, b) => b.lost - a.lost || a.sender.localeCompare(b.sender));
+  // Senders are numbered ("2" before "10"), hence the numeric collation.
+  const sorted = [...senders].sort((a, b) => b.lost - a.lost || a.sender.localeCompare(b.sender, 'en', { numeric: true }));
   const shown = sorted.slice(0, PER_SENDER_ROWS);
   const omitted = sorted.length - shown.length;
   const rows = table<PerSenderDelivery>(
@@ -118,5 +119,6 @@ export function perSenderTable(senders: PerSenderDelivery[] | undefined): Html {
 /** The line above the per-sender table: how many senders and in which order. */
 export function perSenderCaption(report: LoadReport): string {
   const n = report.metrics.perSender?.length ?? 0;
+  if (n === 0) return '';
   return n > PER_SENDER_ROWS ? `${fmtNum(n)} senders, most lost first; the top ${PER_SENDER_ROWS} shown` : `${fmtNum(n)} sender${n === 1 ? '' : 's'}, most lost first`;
 }
