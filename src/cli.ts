@@ -74,12 +74,14 @@ export function buildProgram(): Command {
     program
       .command('load')
       .description('Run an Artillery load scenario (scenarios/NAME.yml). With no --target/--url it starts the reference gateway: two instances and a Redis.')
-      .argument('<scenario>', 'a scenario of scenarios/ (fanout) or a path to a scenario file')
+      .argument('<scenario>', 'a scenario of scenarios/ (fanout, reconnection-storm) or a path to a scenario file')
       .option('--connections <n>', 'connections (one VU, one user, one socket each)', argParser(positiveInt('--connections')))
       .option('--vus <n>', 'the same as --connections for the fan-out scenario', argParser(positiveInt('--vus')))
       .option('--rate <n>', 'messages a second per sender', argParser(positiveNumber('--rate')))
       .option('--duration <seconds>', 'seconds of sending', argParser(positiveNumber('--duration')))
+      .option('--ramp <seconds>', 'seconds over which the connections arrive (the scenario\'s rampSeconds and phase duration)', argParser(positiveNumber('--ramp')))
       .addOption(new Option('--engine <name>', "Artillery engine: its built-in socketio, or artillery-engine-socketio-v3").choices(['socketio', 'socketio-v3']).default('socketio'))
+      .addOption(new Option('--storm <mode>', 'reconnection-storm: drop every transport at once, or kill and restart one reference instance').choices(['transport', 'instance']))
       .option('--threshold <expr>', 'a pass condition, e.g. "p99(fanout.latency_ms) < 250" or "fanout.lost == 0" (repeatable; replaces the scenario\'s defaults)', collect)
       .option('--report-dir <dir>', 'write report.json, artillery.json (raw) and report.html there')
       .option('--json', 'print report.json on stdout (the human summary goes to stderr)')
@@ -87,7 +89,7 @@ export function buildProgram(): Command {
   )
     .addHelpText(
       'after',
-      `\nExamples:\n  gatecheck load fanout                                   # reference gateway, 2 instances, Redis\n  gatecheck load fanout --connections 400 --rate 2 --duration 30 --threshold "p99(fanout.latency_ms) < 250"\n  gatecheck load fanout --target my-gateway.yml --report-dir reports/fanout\n\nExit codes:\n  0  every threshold held\n  1  a threshold failed (a metric not produced fails too) or Artillery failed\n  2  usage, config or target error\n  3  the load generator was saturated: its numbers measure the generator (see --allow-saturated)`,
+      `\nExamples:\n  gatecheck load fanout                                   # reference gateway, 2 instances, Redis\n  gatecheck load fanout --connections 400 --rate 2 --duration 30 --threshold "p99(fanout.latency_ms) < 250"\n  gatecheck load fanout --target my-gateway.yml --report-dir reports/fanout\n  gatecheck load reconnection-storm --storm instance      # kill and restart one reference instance\n\nExit codes:\n  0  every threshold held\n  1  a threshold failed (a metric not produced fails too) or Artillery failed\n  2  usage, config or target error\n  3  the load generator was saturated: its numbers measure the generator (see --allow-saturated)`,
     )
     .action(async (scenario: string, flags, cmd: Command) => exit(await loadCommand(scenario, flags, logger(cmd))));
 

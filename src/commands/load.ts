@@ -2,9 +2,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { TargetConfig } from '../config/schema.js';
+import type { Secret, TargetConfig } from '../config/schema.js';
 import { TargetError, UsageError } from '../errors.js';
-import { runArtillery } from '../load/artillery-run.js';
+import { runArtillery, type PlanAnnouncement } from '../load/artillery-run.js';
+import { assertReachable } from '../target/reachability.js';
+import { readRedisSet } from '../target/redis-inspect.js';
 import type { LoadReport } from '../load/model.js';
 import { fanoutParameters } from '../load/plan.js';
 import { resolveScenario } from '../load/scenario.js';
@@ -22,11 +24,14 @@ export interface LoadFlags extends TargetFlags {
   connections?: number;
   rate?: number;
   duration?: number;
+  /** Seconds over which the connections arrive (scenario variable rampSeconds = the phase duration). */
+  ramp?: number;
   engine: 'socketio' | 'socketio-v3';
   threshold?: string[];
   reportDir?: string;
   json?: boolean;
   allowSaturated?: boolean;
+  storm?: 'transport' | 'instance';
 }
 
 /** Exit code of a run whose generator was saturated: its numbers measure the generator, not the server. */
@@ -37,6 +42,9 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
   const root = findProjectRoot();
   const scenario = resolveScenario(root, scenarioName);
   const thresholds = (flags.threshold?.length ? flags.threshold : scenario.defaultThresholds).map(parseThreshold);
+  const isStorm = scenario.name === 'reconnection-storm';
+  if (flags.storm && !isStorm) throw new UsageError('--storm applies to the reconnection-storm scenario only');
+  const stormMode = flags.storm ?? (isStorm ? String(scenario.variables.stormMode ?? 'transport') : undefined);
   if (flags.vus !== undefined && flags.connections !== undefined && flags.vus !== flags.connections) {
     throw new UsageError('--vus and --connections are the same knob for this scenario (one VU holds one connection): give one');
   }
@@ -47,7 +55,19 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
   try {
     redactor.add(...target.secrets, ...resolveSecretsOf(target.config));
     if (target.warning) human.write(`note: ${target.warning}\n`);
+    if (stormMode === 'instance' && !target.gateway) {
+      throw new UsageError('an instance storm kills and restarts a gateway instance: only the bundled reference gateway (no --target/--url) can be');
+    }
+    // An unreachable target is a target error within seconds, not an Artillery run full of failed VUs.
+    await Promise.all(target.config.instances.map((i) => assertReachable(i.url, target.config.socketPath)));
     const { file: targetFile, env } = await processorTarget(target.config, flags.target, work);
+    const redisOf = target.config.capabilities.redis;
+    if (isStorm && redisOf && !flags.threshold?.length) thresholds.push(parseThreshold('presence.stale_online == 0'));
+    let announced: PlanAnnouncement | undefined;
+    const faults: Array<NodeJS.Timeout> = [];
+    const startedAt = new Date();
+    const started = performance.now();
+    const say = (line: string) => human.write(redactor.text(`  [${String(Math.round((performance.now() - started) / 1000)).padStart(3)}s] ${line}\n`));
 
     const params = fanoutParameters({ ...scenario.variables, ...variablesFrom(flags) });
     const overrides = {
@@ -61,8 +81,6 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
     const runSeconds = params.rampSeconds + params.settleSeconds + params.sendSeconds + params.drainSeconds;
     human.write(`gatecheck load ${scenario.name}: ${params.connections} connections over ${target.config.instances.length} instance(s), ${params.ratePerSender} msg/s per sender for ${params.sendSeconds} s (engine ${flags.engine})\n`);
 
-    const startedAt = new Date();
-    const started = performance.now();
     const rawFile = join(work, 'artillery.json');
     const run = await runArtillery({
       projectRoot: root,
@@ -71,8 +89,25 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
       overrides,
       env: { GATECHECK_TARGET: targetFile, GATECHECK_TARGET_URL: target.config.instances[0].url, ...env },
       deadlineMs: (runSeconds + 60) * 1000,
-      onProgress: (line) => human.write(redactor.text(`  [${String(Math.round((performance.now() - started) / 1000)).padStart(3)}s] ${line}\n`)),
+      onProgress: say,
+      onPlan: (plan) => {
+        announced = plan;
+        say(`plan ${plan.runId}: sending ${plan.startAt}..${plan.sendUntil}, VUs end ${plan.endAt} (epoch ms)`);
+        const storm = plan.storm;
+        if (storm?.mode !== 'instance' || !target.gateway) return;
+        const victim = target.gateway.instances[storm.instance];
+        faults.push(
+          setTimeout(() => {
+            say(`storm: killing instance ${storm.instance + 1} (${victim.url})`);
+            victim.kill('SIGKILL').then(
+              () => faults.push(setTimeout(() => victim.restart().then(() => say(`storm: instance ${storm.instance + 1} is back`), (err) => say(`storm: restart failed: ${(err as Error).message}`)), storm.outageMs)),
+              (err) => say(`storm: kill failed: ${(err as Error).message}`),
+            );
+          }, Math.max(0, storm.at - Date.now())),
+        );
+      },
     });
+    faults.forEach(clearTimeout);
     let raw: ArtilleryOutput;
     try {
       raw = JSON.parse(await readFile(rawFile, 'utf8'));
@@ -80,6 +115,7 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
       throw new TargetError(`Artillery ended (exit ${run.exitCode}) without a report; its last output:\n${redactor.text(run.tail.trim())}`);
     }
     const { metrics, timeline } = summarizeArtillery(raw, target.config.instances.length);
+    if (isStorm && redisOf && announced) metrics.values['presence.stale_online'] = await staleOnline(redisOf.url, redisOf.keys.online, `load-${announced.runId}-`);
     const generator = run.generator(metrics.values['generator.loop_lag_p99_ms.max'] ?? 0);
     const results = evaluateThresholds(thresholds, metrics.values);
     const ok = run.exitCode === 0 && results.every((r) => r.ok);
@@ -90,7 +126,7 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
       target: target.summary,
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - started),
-      parameters: { ...params, engine: flags.engine, artilleryExitCode: run.exitCode ?? -1 },
+      parameters: { ...params, engine: flags.engine, ...(stormMode ? { stormMode } : {}), artilleryExitCode: run.exitCode ?? -1 },
       metrics,
       timeline,
       thresholds: results,
@@ -116,12 +152,14 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
   }
 }
 
-function variablesFrom(flags: LoadFlags): Record<string, number> {
-  const out: Record<string, number> = {};
+function variablesFrom(flags: LoadFlags): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  if (flags.storm) out.stormMode = flags.storm;
   const connections = flags.connections ?? flags.vus;
   if (connections !== undefined) out.connections = connections;
   if (flags.rate !== undefined) out.ratePerSender = flags.rate;
   if (flags.duration !== undefined) out.sendSeconds = flags.duration;
+  if (flags.ramp !== undefined) out.rampSeconds = flags.ramp;
   return out;
 }
 
@@ -142,3 +180,16 @@ async function processorTarget(config: TargetConfig, userFile: string | undefine
   return { file, env };
 }
 
+
+/**
+ * Users of this run the target's bookkeeping still lists as online once every VU has left: presence
+ * that outlived its sockets. Disconnect handlers run a little after the close, so it is polled briefly.
+ */
+async function staleOnline(url: Secret, key: string, userPrefix: string): Promise<number> {
+  let stale = 0;
+  for (const deadline = Date.now() + 3000; ; ) {
+    stale = (await readRedisSet(url, key)).filter((m) => m.startsWith(userPrefix)).length;
+    if (stale === 0 || Date.now() > deadline) return stale;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

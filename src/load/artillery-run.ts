@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { TargetError } from '../errors.js';
 import { killOnExit } from '../target/child-reaper.js';
 import { watchGenerator } from './generator-watch.js';
+import { PLAN_LINE } from './fanout-vu.js';
 import type { GeneratorHealth } from './model.js';
+import type { StormSchedule } from './plan.js';
 
 export interface ArtilleryRunOptions {
   projectRoot: string;
@@ -16,6 +18,16 @@ export interface ArtilleryRunOptions {
   /** Kill the run after this long (the scenario's own length plus a margin). */
   deadlineMs: number;
   onProgress(line: string): void;
+  /** The schedule the scenario's before hook printed (see PLAN_LINE). */
+  onPlan?(plan: PlanAnnouncement): void;
+}
+
+export interface PlanAnnouncement {
+  runId: string;
+  startAt: number;
+  sendUntil: number;
+  endAt: number;
+  storm?: StormSchedule;
 }
 
 export interface ArtilleryRunResult {
@@ -38,7 +50,13 @@ export async function runArtillery(opts: ArtilleryRunOptions): Promise<Artillery
   killOnExit(child);
   if (!child.pid) throw new TargetError('could not start Artillery');
   const watch = watchGenerator(child.pid);
-  const progress = progressParser(opts.onProgress);
+  const progress = progressParser(opts.onProgress, (json) => {
+    try {
+      opts.onPlan?.(JSON.parse(json) as PlanAnnouncement);
+    } catch {
+      opts.onProgress(`could not read the scenario's plan line: ${json.slice(0, 200)}`);
+    }
+  });
   let tail = '';
   const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-4000));
   child.stdout.on('data', (d: Buffer) => (keep(d), progress(d.toString())));
@@ -56,7 +74,7 @@ export async function runArtillery(opts: ArtilleryRunOptions): Promise<Artillery
  * Artillery prints a metrics block per reporting period; this turns each into one progress line:
  * phase, connections, deliveries a second and the period's fan-out p99.
  */
-function progressParser(emit: (line: string) => void) {
+function progressParser(emit: (line: string) => void, plan: (json: string) => void) {
   let buffer = '';
   let phase = 'starting';
   let block: Record<string, string> = {};
@@ -78,6 +96,10 @@ function progressParser(emit: (line: string) => void) {
     const lines = buffer.split('\n');
     buffer = lines.pop() ?? '';
     for (const line of lines) {
+      if (line.startsWith(PLAN_LINE)) {
+        plan(line.slice(PLAN_LINE.length));
+        continue;
+      }
       const started = /^Phase started: (\S+)/.exec(line);
       if (started) phase = started[1];
       const period = /^Metrics for period to: .*\(width: ([\d.]+)s\)/.exec(line);

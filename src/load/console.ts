@@ -12,24 +12,36 @@ function latencyLine(name: string, h: HistogramSummary | undefined): string | un
 export function printLoadSummary(out: NodeJS.WriteStream, report: LoadReport): void {
   const c = chalkFor(out);
   const h = report.metrics.histograms;
+  const v = report.metrics.values;
+  const prefix = v['storm.unrecovered'] !== undefined ? 'storm' : 'fanout';
   const lines: string[] = ['', c.bold(`${report.scenario}: latency`)];
   for (const [label, name] of [
-    ['fan-out (intended send -> receive)', 'fanout.latency_ms'],
-    ['  same instance', 'fanout.latency_ms.same_instance'],
-    ['  cross instance', 'fanout.latency_ms.cross_instance'],
-    ['emit -> receive', 'fanout.emit_latency_ms'],
-    ['ack', 'fanout.ack_ms'],
-    ['connect', 'fanout.connect_ms'],
+    ['fan-out (intended send -> receive)', `${prefix}.latency_ms`],
+    ['  same instance', `${prefix}.latency_ms.same_instance`],
+    ['  cross instance', `${prefix}.latency_ms.cross_instance`],
+    ['emit -> receive', `${prefix}.emit_latency_ms`],
+    ['ack', `${prefix}.ack_ms`],
+    ['connect', `${prefix}.connect_ms`],
+    ['reconnect (drop -> ready again)', 'reconnect.time_ms'],
   ] as const) {
     const line = latencyLine(label, h[name]);
     if (line) lines.push(line);
+  }
+  if (prefix === 'storm') {
+    const share = (v['reconnect.recovered_share'] * 100).toFixed(0);
+    const warn = (n: number, text: string) => (n > 0 ? c.red(text) : text);
+    lines.push(
+      c.bold('storm'),
+      `  disconnected ${v['reconnect.disconnected']}, reconnected ${v['reconnect.reconnected']}, ${warn(v['reconnect.failed'], `failed ${v['reconnect.failed']}`)}; sessions recovered by Socket.IO ${v['reconnect.recovered']} (${share}%)`,
+      `  messages missed live ${v['storm.missed_live']}: recovered by messages:sync ${v['storm.recovered_by_sync']}, ${warn(v['storm.unrecovered'], `unrecovered ${v['storm.unrecovered']}`)}; sends skipped while the sender was down ${v['storm.sent_while_disconnected_skipped']}`,
+      `  presence afterwards: ${warn(v['presence.stale_offline'], `peers seen offline while connected ${v['presence.stale_offline']}`)}${v['presence.stale_online'] !== undefined ? `, ${warn(v['presence.stale_online'], `users still online after leaving ${v['presence.stale_online']}`)}` : ''}`,
+    );
   }
   const d = report.metrics.delivery;
   if (d) {
     const warn = (n: number, text: string) => (n > 0 ? c.red(text) : text);
     lines.push(c.bold('deliveries'), `  expected ${d.expected}, received ${d.received} (${(d.ratio * 100).toFixed(2)}%), ${warn(d.lost, `lost ${d.lost}`)}, ${warn(d.duplicated, `duplicated ${d.duplicated}`)}, ${warn(d.outOfOrder, `out of order ${d.outOfOrder}`)}`);
-    const v = report.metrics.values;
-    lines.push(`  lost same-instance ${v['fanout.lost.same_instance'] ?? 0}, cross-instance ${v['fanout.lost.cross_instance'] ?? 0}`);
+    lines.push(`  lost same-instance ${v[`${prefix}.lost.same_instance`] ?? 0}, cross-instance ${v[`${prefix}.lost.cross_instance`] ?? 0}`);
     const senders = report.metrics.perSender ?? [];
     const lossy = senders.filter((s) => s.lost > 0).sort((a, b) => b.lost - a.lost);
     if (senders.length) lines.push(`  senders with loss: ${lossy.length} of ${senders.length}${lossy.length ? `; worst: sender ${lossy[0].sender} (instance ${lossy[0].instance + 1}) lost ${lossy[0].lost} of ${lossy[0].expected}` : ''}`);

@@ -35,6 +35,17 @@ export interface FanoutPlan {
   startAt: number;
   sendUntil: number;
   endAt: number;
+  /** Reconnection storm only: when and how. */
+  storm?: StormSchedule;
+}
+
+export interface StormSchedule {
+  /** 'transport': every VU drops its own transport at `at`; 'instance': the CLI kills one instance at `at`. */
+  mode: 'transport' | 'instance';
+  at: number;
+  /** Instance mode: which instance, and how long it stays down. */
+  instance: number;
+  outageMs: number;
 }
 
 export const FANOUT_DEFAULTS: FanoutParameters = {

@@ -33,46 +33,58 @@ export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number):
   const hist = histograms(raw.aggregate);
   const c = (name: string) => counters[name] ?? 0;
 
-  const latencyBuckets = [...LATENCY_BUCKETS_MS.map(String), '+Inf'].map((le) => ({ le, count: c(`fanout.latency_bucket.${le}`) }));
-  const isFanout = counters['fanout.sent'] !== undefined || counters['fanout.expected'] !== undefined;
-  const total = isFanout ? delivery(c('fanout.expected'), c('fanout.received'), c('fanout.duplicated'), c('fanout.out_of_order')) : undefined;
+  // The storm scenario counts its deliveries under storm.*, the fan-out under fanout.*.
+  const prefix = counters['storm.sent'] !== undefined || counters['storm.connected'] !== undefined ? 'storm' : 'fanout';
+  const latencyBuckets = [...LATENCY_BUCKETS_MS.map(String), '+Inf'].map((le) => ({ le, count: c(`${prefix}.latency_bucket.${le}`) }));
+  const hasDeliveries = counters[`${prefix}.sent`] !== undefined || counters[`${prefix}.expected`] !== undefined;
+  const total = hasDeliveries ? delivery(c(`${prefix}.expected`), c(`${prefix}.received`), c(`${prefix}.duplicated`), c(`${prefix}.out_of_order`)) : undefined;
 
   const senders = new Set<string>();
   for (const name of Object.keys(counters)) {
-    const m = /^fanout\.sender\.(\d+)\.sent$/.exec(name);
+    const m = /^(?:fanout|storm)\.sender\.(\d+)\.sent$/.exec(name);
     if (m) senders.add(m[1]);
   }
   const perSender: PerSenderDelivery[] = [...senders].map((s) => ({
     sender: s,
     instance: Number(s) % Math.max(1, instanceCount),
-    sent: c(`fanout.sender.${s}.sent`),
-    ...delivery(c(`fanout.sender.${s}.expected`), c(`fanout.sender.${s}.received`), 0, 0),
+    sent: c(`${prefix}.sender.${s}.sent`),
+    ...delivery(c(`${prefix}.sender.${s}.expected`), c(`${prefix}.sender.${s}.received`), 0, 0),
   }));
 
   const values: Record<string, number> = {};
-  for (const [name, v] of Object.entries(counters)) if (!name.startsWith('fanout.sender.') && !name.startsWith('fanout.latency_bucket.')) values[name] = v;
+  const internal = (name: string) => /^(fanout|storm)\.(sender|latency_bucket)\./.test(name);
+  for (const [name, v] of Object.entries(counters)) if (!internal(name)) values[name] = v;
   for (const [name, h] of Object.entries(hist)) for (const k of STATS) values[`${name}.${k}`] = h[k];
   if (total) {
-    values['fanout.lost'] = total.lost;
-    values['fanout.delivery_ratio'] = total.ratio;
+    values[`${prefix}.lost`] = total.lost;
+    values[`${prefix}.delivery_ratio`] = total.ratio;
     for (const where of ['same_instance', 'cross_instance']) {
-      values[`fanout.lost.${where}`] = Math.max(0, c(`fanout.expected.${where}`) - c(`fanout.received.${where}`));
+      values[`${prefix}.lost.${where}`] = Math.max(0, c(`${prefix}.expected.${where}`) - c(`${prefix}.received.${where}`));
     }
-    values['fanout.duplicated'] = total.duplicated;
-    values['fanout.out_of_order'] = total.outOfOrder;
-    values['fanout.senders_with_loss'] = perSender.filter((p) => p.lost > 0).length;
+    values[`${prefix}.duplicated`] = total.duplicated;
+    values[`${prefix}.out_of_order`] = total.outOfOrder;
+    values[`${prefix}.senders_with_loss`] = perSender.filter((p) => p.lost > 0).length;
+  }
+  if (prefix === 'storm') {
+    // After the storm and the syncs nothing may be missing: what was never received, live or by sync.
+    values['storm.unrecovered'] = total?.lost ?? 0;
+    values['storm.missed_live'] = (total?.lost ?? 0) + c('storm.recovered_by_sync');
+    values['storm.recovered_by_sync'] = c('storm.recovered_by_sync');
+    values['storm.sent_while_disconnected_skipped'] = c('storm.send_skipped_disconnected');
+    for (const name of ['reconnect.disconnected', 'reconnect.reconnected', 'reconnect.recovered', 'reconnect.failed', 'presence.stale_offline']) values[name] = c(name);
+    values['reconnect.recovered_share'] = c('reconnect.reconnected') ? c('reconnect.recovered') / c('reconnect.reconnected') : 0;
   }
   values['vusers.failed'] = c('vusers.failed');
 
   const timeline: LoadPeriod[] = raw.intermediate.map((p) => ({
     at: new Date(Number(p.firstMetricAt ?? p.period ?? 0)).toISOString(),
-    counters: Object.fromEntries(Object.entries(p.counters ?? {}).filter(([k]) => !k.startsWith('fanout.sender.'))),
+    counters: Object.fromEntries(Object.entries(p.counters ?? {}).filter(([k]) => !internal(k))),
     histograms: histograms(p),
   }));
 
   return {
     metrics: {
-      counters: Object.fromEntries(Object.entries(counters).filter(([k]) => !k.startsWith('fanout.sender.') && !k.startsWith('fanout.latency_bucket.'))),
+      counters: Object.fromEntries(Object.entries(counters).filter(([k]) => !internal(k))),
       histograms: hist,
       latencyBuckets,
       ...(total ? { delivery: total, perSender } : {}),

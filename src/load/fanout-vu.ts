@@ -1,0 +1,156 @@
+import type { Socket } from 'socket.io-client';
+import { DeliveryTracker } from './delivery-tracker.js';
+import { buildFanoutPlan, fanoutParameters, groupPeers, isSender, slotInstance, slotUser, type FanoutPlan } from './plan.js';
+import { bucketOf, decodeStamp, encodeStamp } from './stamp.js';
+import { adoptSocket, loadTarget, openSocket, plural, recordLoopLag, sleepUntil, type Events, type Target, type VuContext } from './vu-kit.js';
+
+/** Marks the line the CLI reads to learn the schedule (when to kill an instance, how long to wait). */
+export const PLAN_LINE = 'gatecheck-plan ';
+
+/** `before` hook: creates the conversations and fixes the schedule every VU follows. */
+export async function fanoutPlan(context: VuContext, extend?: (plan: FanoutPlan) => FanoutPlan): Promise<FanoutPlan> {
+  const { config, tokens } = await loadTarget();
+  let plan = await buildFanoutPlan(config, tokens, fanoutParameters(context.vars));
+  if (extend) plan = extend(plan);
+  context.vars.gatecheckPlan = plan;
+  // The built-in engine connects every VU to config.target before its first step, with the scenario's
+  // socketio options templated per VU: this token makes that placeholder a valid connection (a user in
+  // no conversation), which the VU then replaces. A refused one crashes the engine (it answers twice).
+  context.vars.gatecheckEngineToken = await tokens.valid(`load-${plan.runId}-engine`);
+  process.stderr.write(`gatecheck: ${plural(plan.conversations.length, 'conversation')} for ${plural(plan.params.connections, 'connection')} over ${plural(plan.instances.length, 'instance')}; sending starts in ${Math.round((plan.startAt - Date.now()) / 1000)} s\n`);
+  process.stderr.write(`${PLAN_LINE}${JSON.stringify({ runId: plan.runId, startAt: plan.startAt, sendUntil: plan.sendUntil, endAt: plan.endAt, storm: plan.storm })}\n`);
+  return plan;
+}
+
+/** The slot of this VU, or undefined when the run has more VUs than planned connections. */
+export function slotOf(context: VuContext, plan: FanoutPlan, events: Events, prefix: string): number | undefined {
+  const slot = Number(context.vars.slot);
+  if (Number.isInteger(slot) && slot < plan.params.connections) return slot;
+  events.emit('counter', `${prefix}.idle_vus`, 1);
+  return undefined;
+}
+
+export function planOf(context: VuContext, hook: string): FanoutPlan {
+  const plan = context.vars.gatecheckPlan as FanoutPlan | undefined;
+  if (!plan) throw new Error(`no gatecheckPlan: the scenario must run ${hook} in its before hook`);
+  return plan;
+}
+
+export interface Receiver {
+  tracker: DeliveryTracker;
+  /** Id of the newest message:new of this run that reached the VU (for messages:sync). */
+  lastMessageId?: string;
+  /** Counts one delivery (live, or recovered by sync when `via` says so); false when it was not new. */
+  deliver(message: { id?: unknown; _id?: unknown; content?: unknown } | undefined, via: 'live' | 'sync'): boolean;
+}
+
+/** What a VU does with each message of this run that reaches it: measure, classify, count. */
+export function createReceiver(plan: FanoutPlan, slot: number, instance: number, prefix: string, events: Events, perSender: boolean): Receiver {
+  const tracker = new DeliveryTracker();
+  const receiver: Receiver = {
+    tracker,
+    deliver(message, via) {
+      const stamp = decodeStamp(message?.content, plan.runId);
+      if (!stamp || stamp.senderSlot === slot) return false;
+      const id = message?.id ?? message?._id;
+      if (via === 'live' && typeof id === 'string') receiver.lastMessageId = id;
+      const verdict = tracker.record(stamp.senderSlot, stamp.seq);
+      if (verdict === 'duplicate') {
+        // A message sync returns that also arrived live is what sync is for, not a duplicate delivery.
+        if (via === 'live') events.emit('counter', `${prefix}.duplicated`, 1);
+        return false;
+      }
+      if (verdict === 'out-of-order' && via === 'live') events.emit('counter', `${prefix}.out_of_order`, 1);
+      const where = stamp.senderInstance === instance ? 'same_instance' : 'cross_instance';
+      events.emit('counter', `${prefix}.received`, 1);
+      events.emit('counter', `${prefix}.received.${where}`, 1);
+      if (perSender) events.emit('counter', `${prefix}.sender.${stamp.senderSlot}.received`, 1);
+      if (via === 'sync') {
+        events.emit('counter', `${prefix}.recovered_by_sync`, 1);
+        return true;
+      }
+      const now = Date.now();
+      const latency = now - stamp.intendedAt;
+      events.emit('histogram', `${prefix}.latency_ms`, latency);
+      events.emit('histogram', `${prefix}.latency_ms.${where}`, latency);
+      events.emit('histogram', `${prefix}.emit_latency_ms`, now - stamp.emittedAt);
+      events.emit('counter', `${prefix}.latency_bucket.${bucketOf(latency)}`, 1);
+      return true;
+    },
+  };
+  return receiver;
+}
+
+export const perSenderEnabled = (plan: FanoutPlan) => Math.ceil(plan.params.connections / plan.params.groupSize) * plan.params.sendersPerGroup <= plan.params.perSenderLimit;
+
+/**
+ * Open model: message k is due at a fixed time whether or not the previous one was acknowledged. A
+ * sender whose socket is down at that moment skips the message (counted): a send that never left
+ * owes no delivery.
+ */
+export async function sendOnSchedule(socket: Socket, t: Target, plan: FanoutPlan, slot: number, instance: number, prefix: string, events: Events): Promise<void> {
+  const p = plan.params;
+  const perSender = perSenderEnabled(plan);
+  const interval = 1000 / p.ratePerSender;
+  const conversationId = plan.conversations[Math.floor(slot / p.groupSize)];
+  const peers = groupPeers(p, slot);
+  const crossPeers = peers.filter((s) => slotInstance(plan.instances.length, s) !== instance).length;
+  // Senders are spread over the interval so they do not all fire in the same millisecond.
+  const offset = (slot * 7919) % Math.max(1, Math.floor(interval));
+  const acks: Array<Promise<void>> = [];
+  for (let seq = 0; ; seq++) {
+    const intendedAt = plan.startAt + offset + seq * interval;
+    if (intendedAt >= plan.sendUntil) break;
+    await sleepUntil(intendedAt);
+    if (!socket.connected) {
+      events.emit('counter', `${prefix}.send_skipped_disconnected`, 1);
+      continue;
+    }
+    const emittedAt = Date.now();
+    const content = encodeStamp({ runId: plan.runId, senderSlot: slot, senderInstance: instance, seq, intendedAt: Math.round(intendedAt), emittedAt });
+    events.emit('counter', `${prefix}.sent`, 1);
+    events.emit('counter', `${prefix}.expected`, peers.length);
+    events.emit('counter', `${prefix}.expected.cross_instance`, crossPeers);
+    events.emit('counter', `${prefix}.expected.same_instance`, peers.length - crossPeers);
+    if (perSender) {
+      events.emit('counter', `${prefix}.sender.${slot}.sent`, 1);
+      events.emit('counter', `${prefix}.sender.${slot}.expected`, peers.length);
+    }
+    acks.push(
+      socket
+        .timeout(t.config.timeouts.actionMs)
+        .emitWithAck(t.dialect.eventName('message:send'), { conversationId, content })
+        .then(
+          (ack: { success?: boolean } | undefined) => {
+            events.emit('histogram', `${prefix}.ack_ms`, Date.now() - emittedAt);
+            if (ack && ack.success === false) events.emit('counter', `${prefix}.send_refused`, 1);
+          },
+          () => events.emit('counter', `${prefix}.ack_timeout`, 1),
+        ),
+    );
+  }
+  await Promise.all(acks);
+}
+
+/** The fan-out VU: connect, listen, send on schedule (senders), drain. */
+export async function fanoutVu(context: VuContext, events: Events): Promise<void> {
+  const plan = planOf(context, 'gatecheckFanoutPlan');
+  const slot = slotOf(context, plan, events, 'fanout');
+  if (slot === undefined) return;
+  let socket: Socket | undefined;
+  try {
+    const t = await loadTarget();
+    const instance = slotInstance(plan.instances.length, slot);
+    socket = await openSocket(t, plan.instances[instance], slotUser(plan.runId, slot), events, { prefix: 'fanout' });
+    adoptSocket(context, socket);
+    const receiver = createReceiver(plan, slot, instance, 'fanout', events, perSenderEnabled(plan));
+    socket.on(t.dialect.eventName('message:new'), (m) => receiver.deliver(m, 'live'));
+    if (isSender(plan.params, slot)) await sendOnSchedule(socket, t, plan, slot, instance, 'fanout', events);
+    await sleepUntil(plan.endAt);
+    recordLoopLag(events);
+  } catch (err) {
+    events.emit('counter', 'fanout.vu_failed', 1);
+    socket?.close();
+    throw err;
+  }
+}

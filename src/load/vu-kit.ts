@@ -1,0 +1,94 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { io, type Socket } from 'socket.io-client';
+import { loadTargetConfig } from '../config/load.js';
+import type { TargetConfig } from '../config/schema.js';
+import { dialectModule } from '../dialects/index.js';
+import type { Dialect } from '../protocol/types.js';
+import { createTokenSource, type TokenSource } from '../target/tokens.js';
+
+/** What Artillery hands a function step. */
+export interface Events {
+  emit(kind: 'counter' | 'histogram', name: string, value: number): void;
+}
+export interface VuContext {
+  vars: Record<string, any>;
+  sockets?: Record<string, { disconnect(): void } | undefined>;
+}
+
+export interface Target {
+  config: TargetConfig;
+  tokens: TokenSource;
+  dialect: Dialect;
+}
+
+let target: Promise<Target> | undefined;
+/** The target config GATECHECK_TARGET names, loaded once per Artillery worker. */
+export function loadTarget(): Promise<Target> {
+  target ??= (async () => {
+    const file = process.env.GATECHECK_TARGET;
+    if (!file) throw new Error('GATECHECK_TARGET is not set: it names the target config file (see scenarios/README.md)');
+    const config = await loadTargetConfig(file);
+    return { config, tokens: createTokenSource(config), dialect: dialectModule(config.dialect).dialect(config.events) };
+  })();
+  return target;
+}
+
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
+/** The worker's event-loop delay p99 so far: a late timer is the generator's delay, not the server's. */
+export function recordLoopLag(events: Events): void {
+  events.emit('histogram', 'generator.loop_lag_p99_ms', loopDelay.percentile(99) / 1e6);
+}
+
+export const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+export const sleepUntil = (at: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, at - Date.now())));
+
+/** The event that says a connection is usable: the dialect's ready event, else the transport connect. */
+export const readyEventOf = (t: Target) => (t.dialect.readyEvent ? t.dialect.eventName(t.dialect.readyEvent) : 'connect');
+
+/**
+ * Opens a VU's socket on its instance, as its user, and waits until the gateway says it is ready.
+ * `reconnection` on lets socket.io-client come back by itself after a storm.
+ */
+export async function openSocket(t: Target, url: string, userId: string, events: Events, opts: { prefix: string; reconnection?: boolean }): Promise<Socket> {
+  const token = await t.tokens.valid(userId);
+  const started = performance.now();
+  const socket = io(url, {
+    path: t.config.socketPath,
+    transports: t.config.transports,
+    auth: { token },
+    forceNew: true,
+    reconnection: opts.reconnection ?? false,
+    reconnectionDelay: 250,
+    reconnectionDelayMax: 2000,
+  });
+  const ready = readyEventOf(t);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`no ${ready} within ${t.config.timeouts.connectMs} ms`)), t.config.timeouts.connectMs);
+    const fail = (err: Error) => (clearTimeout(timer), socket.close(), reject(err));
+    socket.once(ready, () => (clearTimeout(timer), resolve()));
+    socket.once('connect_error', (err) => fail(new Error(`connect_error: ${err.message}`)));
+    socket.once('disconnect', (reason) => fail(new Error(`disconnected before ready: ${reason}`)));
+  });
+  socket.removeAllListeners('connect_error').removeAllListeners('disconnect');
+  events.emit('histogram', `${opts.prefix}.connect_ms`, performance.now() - started);
+  events.emit('counter', `${opts.prefix}.connected`, 1);
+  return socket;
+}
+
+/** The built-in engine connected a placeholder before the first step: the VU uses its own socket instead. */
+export function adoptSocket(context: VuContext, socket: Socket): void {
+  context.sockets?.['']?.disconnect();
+  context.sockets = { ...(context.sockets ?? {}), '': socket };
+}
+
+/**
+ * A step both engines can run: Artillery 2 awaits a promise, but artillery-engine-socketio-v3 runs
+ * function steps through the Artillery 1 HTTP engine it bundles, which only knows the callback.
+ */
+export function step(impl: (context: VuContext, events: Events) => Promise<void>) {
+  return function (context: VuContext, events: Events, done?: (err?: Error) => void): void {
+    impl(context, events).then(() => done?.(), (err: Error) => done?.(err));
+  };
+}

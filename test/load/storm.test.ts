@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+// 16 connections in 4 conversations over two instances, 1 sender each at 5/s for 6 s; the storm hits
+// 3 s after the first send (the scenario's default).
+const SHORT = ['--connections', '16', '--rate', '5', '--duration', '6'];
+
+const storm = async (args: string[]) => {
+  const run = await runCli(['load', 'reconnection-storm', ...SHORT, ...args, '--json'], { timeoutMs: 120_000 });
+  return { run, report: JSON.parse(run.stdout || '{}') };
+};
+
+describe('gatecheck load reconnection-storm (real Artillery runs against the reference gateway, two instances, Redis)', () => {
+  it('transport storm: every client drops at once and comes back; what it missed is recovered by messages:sync', async () => {
+    const { run, report } = await storm([]);
+    expect(run.code, run.stderr).toBe(0);
+    const v = report.metrics.values;
+    expect(report.parameters.stormMode).toBe('transport');
+    expect(v['reconnect.disconnected']).toBe(16);
+    expect(v['reconnect.reconnected']).toBe(16);
+    expect(v['reconnect.failed']).toBe(0);
+    expect(report.metrics.histograms['reconnect.time_ms'].count).toBe(16);
+    // Redis pub/sub keeps no packets: Socket.IO recovers no session, sync does the work.
+    expect(v['reconnect.recovered']).toBe(0);
+    expect(v['storm.unrecovered']).toBe(0);
+    expect(v['storm.missed_live']).toBe(v['storm.recovered_by_sync']);
+    expect(report.metrics.delivery.lost).toBe(0);
+    expect(report.metrics.delivery.received).toBe(report.metrics.delivery.expected);
+    expect(v['presence.stale_offline']).toBe(0);
+    expect(v['presence.stale_online']).toBe(0);
+    expect(run.stderr).toMatch(/disconnected 16, reconnected 16, failed 0; sessions recovered by Socket.IO 0 \(0%\)/);
+  });
+
+  it('reports the messages the sync-off-by-one gateway never gives back, and exits 1', async () => {
+    const { run, report } = await storm(['--mutant', 'sync-off-by-one']);
+    expect(run.code).toBe(1);
+    const v = report.metrics.values;
+    expect(v['reconnect.reconnected']).toBe(16);
+    expect(v['storm.unrecovered']).toBeGreaterThan(0);
+    expect(report.metrics.delivery.lost).toBe(v['storm.unrecovered']);
+    expect(report.thresholds.find((t: { expr: string }) => t.expr === 'storm.unrecovered == 0')).toMatchObject({ ok: false, value: v['storm.unrecovered'] });
+  });
+
+  it('instance storm: the CLI kills instance 2 and restarts it; its clients come back and sync what the others sent meanwhile', async () => {
+    const { run, report } = await storm(['--storm', 'instance']);
+    expect(run.stderr).toMatch(/storm: killing instance 2 \(http:\/\/127\.0\.0\.1:\d+\)/);
+    expect(run.stderr).toMatch(/storm: instance 2 is back/);
+    const v = report.metrics.values;
+    expect(report.parameters.stormMode).toBe('instance');
+    expect(v['reconnect.disconnected']).toBe(8); // the clients of instance 2 only
+    expect(v['reconnect.reconnected']).toBe(8);
+    expect(v['reconnect.failed']).toBe(0);
+    expect(report.metrics.histograms['reconnect.time_ms'].min).toBeGreaterThanOrEqual(2000); // the outage lasts 2 s
+    expect(v['storm.missed_live']).toBeGreaterThan(0);
+    expect(v['storm.unrecovered']).toBe(0);
+    expect(v['presence.stale_offline']).toBe(0);
+    expect(v['presence.stale_online']).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
+  });
+
+  it('refuses an instance storm against a target it cannot kill, and --storm on another scenario', async () => {
+    const other = await runCli(['load', 'fanout', '--storm', 'transport'], { timeoutMs: 20_000 });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/--storm applies to the reconnection-storm scenario only/);
+    const urls = await runCli(['load', 'reconnection-storm', '--storm', 'instance', '--url', 'http://127.0.0.1:9'], { timeoutMs: 20_000, env: { GATECHECK_JWT_SECRET: 'x'.repeat(16) } });
+    expect(urls.code).toBe(2);
+    expect(urls.stderr).toMatch(/only the bundled reference gateway/);
+  });
+});
