@@ -9,6 +9,7 @@ import { assertReachable } from '../target/reachability.js';
 import { readRedisSet } from '../target/redis-inspect.js';
 import type { LoadReport } from '../load/model.js';
 import { fanoutParameters } from '../load/plan.js';
+import { stepRates } from '../load/throughput-vu.js';
 import { resolveScenario } from '../load/scenario.js';
 import { summarizeArtillery, type ArtilleryOutput } from '../load/summarize.js';
 import { evaluateThresholds, parseThreshold } from '../load/thresholds.js';
@@ -43,6 +44,7 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
   const scenario = resolveScenario(root, scenarioName);
   const thresholds = (flags.threshold?.length ? flags.threshold : scenario.defaultThresholds).map(parseThreshold);
   const isStorm = scenario.name === 'reconnection-storm';
+  const isThroughput = scenario.name === 'throughput';
   if (flags.storm && !isStorm) throw new UsageError('--storm applies to the reconnection-storm scenario only');
   const stormMode = flags.storm ?? (isStorm ? String(scenario.variables.stormMode ?? 'transport') : undefined);
   if (flags.vus !== undefined && flags.connections !== undefined && flags.vus !== flags.connections) {
@@ -69,17 +71,22 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
     const started = performance.now();
     const say = (line: string) => human.write(redactor.text(`  [${String(Math.round((performance.now() - started) / 1000)).padStart(3)}s] ${line}\n`));
 
-    const params = fanoutParameters({ ...scenario.variables, ...variablesFrom(flags) });
+    const variables = variablesFrom(flags, isThroughput);
+    const merged = { ...scenario.variables, ...variables };
+    const params = fanoutParameters(merged);
+    const steps = isThroughput ? { rates: stepRates(merged), seconds: Number(merged.stepSeconds ?? 3) } : undefined;
+    const sendSeconds = steps ? steps.rates.length * steps.seconds : params.sendSeconds;
     const overrides = {
       config: {
-        variables: variablesFrom(flags),
+        variables,
         phases: [{ name: 'connect', duration: params.rampSeconds, arrivalCount: params.connections }],
         ...(flags.engine === 'socketio-v3' ? { engines: { 'socketio-v3': {} } } : {}),
       },
       ...(flags.engine === 'socketio-v3' ? { scenarios: scenario.scenarios.map((sc) => ({ ...sc, engine: 'socketio-v3' })) } : {}),
     };
-    const runSeconds = params.rampSeconds + params.settleSeconds + params.sendSeconds + params.drainSeconds;
-    human.write(`gatecheck load ${scenario.name}: ${params.connections} connections over ${target.config.instances.length} instance(s), ${params.ratePerSender} msg/s per sender for ${params.sendSeconds} s (engine ${flags.engine})\n`);
+    const runSeconds = params.rampSeconds + params.settleSeconds + sendSeconds + params.drainSeconds;
+    const offered = steps ? `steps of ${steps.rates.join(', ')} msg/s over all senders, ${steps.seconds} s each` : `${params.ratePerSender} msg/s per sender for ${params.sendSeconds} s`;
+    human.write(`gatecheck load ${scenario.name}: ${params.connections} connections over ${target.config.instances.length} instance(s), ${offered} (engine ${flags.engine})\n`);
 
     const rawFile = join(work, 'artillery.json');
     const run = await runArtillery({
@@ -114,7 +121,7 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
     } catch {
       throw new TargetError(`Artillery ended (exit ${run.exitCode}) without a report; its last output:\n${redactor.text(run.tail.trim())}`);
     }
-    const { metrics, timeline } = summarizeArtillery(raw, target.config.instances.length);
+    const { metrics, timeline } = summarizeArtillery(raw, target.config.instances.length, steps?.rates, steps?.seconds);
     if (isStorm && redisOf && announced) metrics.values['presence.stale_online'] = await staleOnline(redisOf.url, redisOf.keys.online, `load-${announced.runId}-`);
     const generator = run.generator(metrics.values['generator.loop_lag_p99_ms.max'] ?? 0);
     const results = evaluateThresholds(thresholds, metrics.values);
@@ -126,7 +133,7 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
       target: target.summary,
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - started),
-      parameters: { ...params, engine: flags.engine, ...(stormMode ? { stormMode } : {}), artilleryExitCode: run.exitCode ?? -1 },
+      parameters: { ...params, engine: flags.engine, ...(stormMode ? { stormMode } : {}), ...(steps ? { stepRates: steps.rates.join(','), stepSeconds: steps.seconds } : {}), artilleryExitCode: run.exitCode ?? -1 },
       metrics,
       timeline,
       thresholds: results,
@@ -152,14 +159,23 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
   }
 }
 
-function variablesFrom(flags: LoadFlags): Record<string, number | string> {
+/**
+ * The command line as scenario variables. For throughput, --rate is the top offered rate (the steps
+ * climb to it by doubling) and --duration the length of each step.
+ */
+function variablesFrom(flags: LoadFlags, throughput: boolean): Record<string, number | string> {
   const out: Record<string, number | string> = {};
   if (flags.storm) out.stormMode = flags.storm;
   const connections = flags.connections ?? flags.vus;
   if (connections !== undefined) out.connections = connections;
-  if (flags.rate !== undefined) out.ratePerSender = flags.rate;
-  if (flags.duration !== undefined) out.sendSeconds = flags.duration;
   if (flags.ramp !== undefined) out.rampSeconds = flags.ramp;
+  if (throughput) {
+    if (flags.rate !== undefined) out.stepRates = [16, 8, 4, 2, 1].map((d) => Math.max(1, Math.round(flags.rate! / d))).join(',');
+    if (flags.duration !== undefined) out.stepSeconds = flags.duration;
+  } else {
+    if (flags.rate !== undefined) out.ratePerSender = flags.rate;
+    if (flags.duration !== undefined) out.sendSeconds = flags.duration;
+  }
   return out;
 }
 

@@ -13,7 +13,7 @@ export function printLoadSummary(out: NodeJS.WriteStream, report: LoadReport): v
   const c = chalkFor(out);
   const h = report.metrics.histograms;
   const v = report.metrics.values;
-  const prefix = v['storm.unrecovered'] !== undefined ? 'storm' : 'fanout';
+  const prefix = v['storm.unrecovered'] !== undefined ? 'storm' : report.metrics.steps ? 'throughput' : 'fanout';
   const lines: string[] = ['', c.bold(`${report.scenario}: latency`)];
   for (const [label, name] of [
     ['fan-out (intended send -> receive)', `${prefix}.latency_ms`],
@@ -36,6 +36,16 @@ export function printLoadSummary(out: NodeJS.WriteStream, report: LoadReport): v
       `  messages missed live ${v['storm.missed_live']}: recovered by messages:sync ${v['storm.recovered_by_sync']}, ${warn(v['storm.unrecovered'], `unrecovered ${v['storm.unrecovered']}`)}; sends skipped while the sender was down ${v['storm.sent_while_disconnected_skipped']}`,
       `  presence afterwards: ${warn(v['presence.stale_offline'], `peers seen offline while connected ${v['presence.stale_offline']}`)}${v['presence.stale_online'] !== undefined ? `, ${warn(v['presence.stale_online'], `users still online after leaving ${v['presence.stale_online']}`)}` : ''}`,
     );
+  }
+  const steps = report.metrics.steps;
+  if (steps?.length) {
+    lines.push(c.bold('throughput steps (offered msg/s over all senders)'));
+    for (const s of steps) {
+      const row = `  ${String(s.offeredRate).padStart(6)} msg/s  sent ${String(s.sent).padStart(6)}  acked ${String(s.acked).padStart(6)} (${s.ackedRate.toFixed(1)}/s)  timeouts ${s.timeouts}  ack p50 ${ms(s.p50)}  p99 ${ms(s.p99)}`;
+      lines.push(s.bent ? c.red(`${row}  <- bent`) : row);
+    }
+    const knee = v['throughput.knee_rate'];
+    lines.push(`  ${knee ? `ack latency bends at ${knee} msg/s; ` : 'no bend up to the last step; '}highest sustained: ${v['throughput.max_sustained_rate'] || 'none'} msg/s`);
   }
   const d = report.metrics.delivery;
   if (d) {

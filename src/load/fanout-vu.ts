@@ -88,19 +88,31 @@ export const perSenderEnabled = (plan: FanoutPlan) => Math.ceil(plan.params.conn
  * sender whose socket is down at that moment skips the message (counted): a send that never left
  * owes no delivery.
  */
-export async function sendOnSchedule(socket: Socket, t: Target, plan: FanoutPlan, slot: number, instance: number, prefix: string, events: Events): Promise<void> {
+export async function sendOnSchedule(
+  socket: Socket,
+  t: Target,
+  plan: FanoutPlan,
+  slot: number,
+  instance: number,
+  prefix: string,
+  events: Events,
+  /** A window of its own (throughput steps): from, until, rate, and a tag for the step's metrics. */
+  window: { from: number; until: number; rate: number; tag?: string; firstSeq?: number } = { from: plan.startAt, until: plan.sendUntil, rate: plan.params.ratePerSender },
+): Promise<number> {
   const p = plan.params;
   const perSender = perSenderEnabled(plan);
-  const interval = 1000 / p.ratePerSender;
+  const interval = 1000 / window.rate;
+  const tagged = (name: string) => (window.tag ? [name, `${name}.${window.tag}`] : [name]);
   const conversationId = plan.conversations[Math.floor(slot / p.groupSize)];
   const peers = groupPeers(p, slot);
   const crossPeers = peers.filter((s) => slotInstance(plan.instances.length, s) !== instance).length;
   // Senders are spread over the interval so they do not all fire in the same millisecond.
   const offset = (slot * 7919) % Math.max(1, Math.floor(interval));
   const acks: Array<Promise<void>> = [];
-  for (let seq = 0; ; seq++) {
-    const intendedAt = plan.startAt + offset + seq * interval;
-    if (intendedAt >= plan.sendUntil) break;
+  let seq = window.firstSeq ?? 0;
+  for (let k = 0; ; k++, seq++) {
+    const intendedAt = window.from + offset + k * interval;
+    if (intendedAt >= window.until) break;
     await sleepUntil(intendedAt);
     if (!socket.connected) {
       events.emit('counter', `${prefix}.send_skipped_disconnected`, 1);
@@ -108,7 +120,7 @@ export async function sendOnSchedule(socket: Socket, t: Target, plan: FanoutPlan
     }
     const emittedAt = Date.now();
     const content = encodeStamp({ runId: plan.runId, senderSlot: slot, senderInstance: instance, seq, intendedAt: Math.round(intendedAt), emittedAt });
-    events.emit('counter', `${prefix}.sent`, 1);
+    for (const name of tagged(`${prefix}.sent`)) events.emit('counter', name, 1);
     events.emit('counter', `${prefix}.expected`, peers.length);
     events.emit('counter', `${prefix}.expected.cross_instance`, crossPeers);
     events.emit('counter', `${prefix}.expected.same_instance`, peers.length - crossPeers);
@@ -122,14 +134,16 @@ export async function sendOnSchedule(socket: Socket, t: Target, plan: FanoutPlan
         .emitWithAck(t.dialect.eventName('message:send'), { conversationId, content })
         .then(
           (ack: { success?: boolean } | undefined) => {
-            events.emit('histogram', `${prefix}.ack_ms`, Date.now() - emittedAt);
-            if (ack && ack.success === false) events.emit('counter', `${prefix}.send_refused`, 1);
+            for (const name of tagged(`${prefix}.ack_ms`)) events.emit('histogram', name, Date.now() - emittedAt);
+            if (ack && ack.success === false) for (const name of tagged(`${prefix}.send_refused`)) events.emit('counter', name, 1);
+            else for (const name of tagged(`${prefix}.acked`)) events.emit('counter', name, 1);
           },
-          () => events.emit('counter', `${prefix}.ack_timeout`, 1),
+          () => tagged(`${prefix}.ack_timeout`).forEach((name) => events.emit('counter', name, 1)),
         ),
     );
   }
   await Promise.all(acks);
+  return seq;
 }
 
 /** The fan-out VU: connect, listen, send on schedule (senders), drain. */

@@ -39,6 +39,22 @@ export interface PerSenderDelivery extends DeliveryCounts {
   sent: number;
 }
 
+export interface ThroughputStep {
+  step: number;
+  /** Messages a second offered over all senders. */
+  offeredRate: number;
+  sent: number;
+  acked: number;
+  /** Acks per second over the step. */
+  ackedRate: number;
+  timeouts: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** Ack latency bent here (p99 over twice the first step's and 50 ms more) or acks fell behind sends. */
+  bent: boolean;
+}
+
 export interface GeneratorHealth {
   /** p99 event-loop delay of the load processes (the worst worker). */
   eventLoopLagP99Ms: number;
@@ -79,6 +95,8 @@ export interface LoadReport {
     latencyBuckets: Array<{ le: string; count: number }>;
     delivery?: DeliveryCounts;
     perSender?: PerSenderDelivery[];
+    /** Throughput only: one row per step of offered rate. */
+    steps?: ThroughputStep[];
     /** Flat name -> value view the thresholds read (e.g. "fanout.lost", "fanout.latency_ms.p99"). */
     values: Record<string, number>;
   };

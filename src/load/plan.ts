@@ -37,6 +37,8 @@ export interface FanoutPlan {
   endAt: number;
   /** Reconnection storm only: when and how. */
   storm?: StormSchedule;
+  /** Throughput only: the offered rate of each step (messages a second over all senders) and its length. */
+  steps?: { rates: number[]; stepMs: number };
 }
 
 export interface StormSchedule {

@@ -10,6 +10,7 @@
  */
 import { fanoutPlan, fanoutVu } from './fanout-vu.js';
 import { stormPlan, stormVu } from './storm-vu.js';
+import { throughputPlan, throughputVu } from './throughput-vu.js';
 import { step } from './vu-kit.js';
 
 /** fanout.yml `before` hook: the conversations and the schedule every VU follows. */
@@ -20,3 +21,7 @@ export const gatecheckFanout = step(fanoutVu);
 export const gatecheckStormPlan = step(stormPlan);
 /** reconnection-storm.yml VU: messages flowing, the storm, reconnect, sync, presence check. */
 export const gatecheckStorm = step(stormVu);
+/** throughput.yml `before` hook: the plan plus the steps of rising offered rate. */
+export const gatecheckThroughputPlan = step(throughputPlan);
+/** throughput.yml VU: senders step through the offered rates, every ack timed per step. */
+export const gatecheckThroughput = step(throughputVu);

@@ -16,6 +16,7 @@ export interface ScenarioFile {
 
 const DEFAULT_THRESHOLDS: Record<string, string[]> = {
   fanout: ['fanout.lost == 0', 'fanout.duplicated == 0', 'vusers.failed == 0'],
+  throughput: ['throughput.ack_timeout == 0', 'vusers.failed == 0'],
   'reconnection-storm': ['storm.unrecovered == 0', 'reconnect.failed == 0', 'presence.stale_offline == 0', 'vusers.failed == 0'],
 };
 

@@ -1,4 +1,4 @@
-import type { DeliveryCounts, HistogramSummary, LoadPeriod, LoadReport, PerSenderDelivery } from './model.js';
+import type { DeliveryCounts, HistogramSummary, LoadPeriod, LoadReport, PerSenderDelivery, ThroughputStep } from './model.js';
 import { LATENCY_BUCKETS_MS } from './stamp.js';
 
 /** The parts of Artillery's --output JSON gatecheck reads. */
@@ -28,20 +28,20 @@ function delivery(expected: number, received: number, duplicated: number, outOfO
 }
 
 /** Artillery's raw output -> the metrics and timeline of report.json. */
-export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number): Pick<LoadReport, 'metrics' | 'timeline'> {
+export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number, stepRates: number[] = [], stepSeconds = 0): Pick<LoadReport, 'metrics' | 'timeline'> {
   const counters = { ...(raw.aggregate.counters ?? {}) };
   const hist = histograms(raw.aggregate);
   const c = (name: string) => counters[name] ?? 0;
 
   // The storm scenario counts its deliveries under storm.*, the fan-out under fanout.*.
-  const prefix = counters['storm.sent'] !== undefined || counters['storm.connected'] !== undefined ? 'storm' : 'fanout';
+  const prefix = ['storm', 'throughput'].find((p) => counters[`${p}.sent`] !== undefined || counters[`${p}.connected`] !== undefined) ?? 'fanout';
   const latencyBuckets = [...LATENCY_BUCKETS_MS.map(String), '+Inf'].map((le) => ({ le, count: c(`${prefix}.latency_bucket.${le}`) }));
   const hasDeliveries = counters[`${prefix}.sent`] !== undefined || counters[`${prefix}.expected`] !== undefined;
   const total = hasDeliveries ? delivery(c(`${prefix}.expected`), c(`${prefix}.received`), c(`${prefix}.duplicated`), c(`${prefix}.out_of_order`)) : undefined;
 
   const senders = new Set<string>();
   for (const name of Object.keys(counters)) {
-    const m = /^(?:fanout|storm)\.sender\.(\d+)\.sent$/.exec(name);
+    const m = /^(?:fanout|storm|throughput)\.sender\.(\d+)\.sent$/.exec(name);
     if (m) senders.add(m[1]);
   }
   const perSender: PerSenderDelivery[] = [...senders].map((s) => ({
@@ -52,7 +52,7 @@ export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number):
   }));
 
   const values: Record<string, number> = {};
-  const internal = (name: string) => /^(fanout|storm)\.(sender|latency_bucket)\./.test(name);
+  const internal = (name: string) => /^(fanout|storm|throughput)\.(sender|latency_bucket)\./.test(name) || /\.step_\d+$/.test(name);
   for (const [name, v] of Object.entries(counters)) if (!internal(name)) values[name] = v;
   for (const [name, h] of Object.entries(hist)) for (const k of STATS) values[`${name}.${k}`] = h[k];
   if (total) {
@@ -74,6 +74,15 @@ export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number):
     for (const name of ['reconnect.disconnected', 'reconnect.reconnected', 'reconnect.recovered', 'reconnect.failed', 'presence.stale_offline']) values[name] = c(name);
     values['reconnect.recovered_share'] = c('reconnect.reconnected') ? c('reconnect.recovered') / c('reconnect.reconnected') : 0;
   }
+  const steps = prefix === 'throughput' ? throughputSteps(counters, hist, stepRates, stepSeconds) : undefined;
+  if (steps?.length) {
+    const knee = steps.find((s) => s.bent);
+    const sustained = [...steps].reverse().find((s) => !s.bent && (!knee || s.step < knee.step));
+    values['throughput.knee_rate'] = knee?.offeredRate ?? 0;
+    values['throughput.max_sustained_rate'] = sustained?.offeredRate ?? 0;
+    values['throughput.acked'] = c('throughput.acked');
+    values['throughput.ack_timeout'] = c('throughput.ack_timeout');
+  }
   values['vusers.failed'] = c('vusers.failed');
 
   const timeline: LoadPeriod[] = raw.intermediate.map((p) => ({
@@ -88,8 +97,22 @@ export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number):
       histograms: hist,
       latencyBuckets,
       ...(total ? { delivery: total, perSender } : {}),
+      ...(steps ? { steps } : {}),
       values,
     },
     timeline,
   };
+}
+
+/** One row per step; a step bends when its ack p99 passes twice the first step's (and 50 ms more) or acks fall behind. */
+function throughputSteps(counters: Record<string, number>, hist: Record<string, HistogramSummary>, rates: number[], stepSeconds: number): ThroughputStep[] {
+  const rows = rates.map((offeredRate, step) => {
+    const h = hist[`throughput.ack_ms.step_${step}`];
+    const sent = counters[`throughput.sent.step_${step}`] ?? 0;
+    const acked = counters[`throughput.acked.step_${step}`] ?? 0;
+    return { step, offeredRate, sent, acked, ackedRate: stepSeconds ? acked / stepSeconds : 0, timeouts: counters[`throughput.ack_timeout.step_${step}`] ?? 0, p50: h?.p50 ?? 0, p95: h?.p95 ?? 0, p99: h?.p99 ?? 0, bent: false };
+  });
+  const base = rows[0]?.p99 ?? 0;
+  for (const r of rows) r.bent = r.sent === 0 || r.acked < 0.99 * r.sent || r.p99 > Math.max(2 * base, base + 50);
+  return rows;
 }

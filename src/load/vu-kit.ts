@@ -42,7 +42,10 @@ export function recordLoopLag(events: Events): void {
 }
 
 export const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-export const sleepUntil = (at: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, at - Date.now())));
+/** Resolves once Date.now() has reached `at`: timers may fire a millisecond early by the wall clock. */
+export async function sleepUntil(at: number): Promise<void> {
+  while (Date.now() < at) await new Promise<void>((r) => setTimeout(r, Math.max(1, at - Date.now())));
+}
 
 /** The event that says a connection is usable: the dialect's ready event, else the transport connect. */
 export const readyEventOf = (t: Target) => (t.dialect.readyEvent ? t.dialect.eventName(t.dialect.readyEvent) : 'connect');
