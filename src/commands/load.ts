@@ -42,7 +42,7 @@ const SECRET_ENV = 'GATECHECK_LOAD_JWT_SECRET';
 export async function loadCommand(scenarioName: string, flags: LoadFlags, logger: Logger): Promise<number> {
   const root = findProjectRoot();
   const scenario = resolveScenario(root, scenarioName);
-  const thresholds = (flags.threshold?.length ? flags.threshold : scenario.defaultThresholds).map(parseThreshold);
+  if (flags.threshold?.length) flags.threshold.forEach(parseThreshold); // a typo is exit 2 before anything starts
   const isStorm = scenario.name === 'reconnection-storm';
   const isThroughput = scenario.name === 'throughput';
   if (flags.storm && !isStorm) throw new UsageError('--storm applies to the reconnection-storm scenario only');
@@ -55,6 +55,12 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
   const target = await resolveTarget(flags, logger, { rateLimit: null });
   const work = await mkdtemp(join(tmpdir(), 'gatecheck-load-'));
   try {
+    if (target.config.dialect !== 'chat-service') {
+      throw new UsageError(`the load scenarios speak the chat-service protocol (message:send, message:new, messages:sync); ${target.config.dialect} is not supported yet`);
+    }
+    // Flags, else the target config's load.thresholds for this scenario, else the scenario's defaults.
+    const fromConfig = target.config.load?.thresholds[scenario.name];
+    const thresholds = (flags.threshold?.length ? flags.threshold : fromConfig?.length ? fromConfig : scenario.defaultThresholds).map(parseThreshold);
     redactor.add(...target.secrets, ...resolveSecretsOf(target.config));
     if (target.warning) human.write(`note: ${target.warning}\n`);
     if (stormMode === 'instance' && !target.gateway) {
@@ -64,7 +70,7 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
     await Promise.all(target.config.instances.map((i) => assertReachable(i.url, target.config.socketPath)));
     const { file: targetFile, env } = await processorTarget(target.config, flags.target, work);
     const redisOf = target.config.capabilities.redis;
-    if (isStorm && redisOf && !flags.threshold?.length) thresholds.push(parseThreshold('presence.stale_online == 0'));
+    if (isStorm && redisOf && !flags.threshold?.length && !fromConfig?.length) thresholds.push(parseThreshold('presence.stale_online == 0'));
     let announced: PlanAnnouncement | undefined;
     const faults: Array<NodeJS.Timeout> = [];
     const startedAt = new Date();

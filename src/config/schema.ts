@@ -94,6 +94,10 @@ export const targetConfigSchema = z.strictObject({
     .prefault({}),
   /** Kraken dialect only: worlds, REST triggers, declared TTLs. */
   kraken: krakenSection.optional(),
+  /** `gatecheck load`: pass conditions per scenario, e.g. { fanout: ["p99(fanout.latency_ms) < 250"] }. */
+  load: z
+    .strictObject({ thresholds: z.record(z.string(), z.array(z.string().min(1))).default({}) })
+    .optional(),
   /** Documented event name -> the name this server uses. */
   events: z.record(z.string(), z.string().min(1)).default({}),
   timeouts: z

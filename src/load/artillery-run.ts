@@ -37,6 +37,8 @@ export interface ArtilleryRunResult {
   generator: (loopLagP99Ms: number) => GeneratorHealth;
 }
 
+const SCENARIO_PREFIXES = ['fanout', 'storm', 'throughput'];
+
 const artilleryBin = () => join(dirname(createRequire(import.meta.url).resolve('artillery/package.json')), 'bin', 'run');
 
 /** Runs `artillery run --config artillery.yml SCENARIO` as a child process, watching it and its output. */
@@ -82,9 +84,11 @@ function progressParser(emit: (line: string) => void, plan: (json: string) => vo
   let width = 10;
   const flush = () => {
     if (!Object.keys(block).length) return;
-    const received = Number(block['fanout.received'] ?? 0);
+    const of = (metric: string) => SCENARIO_PREFIXES.map((p) => block[`${p}.${metric}`]).find((v) => v !== undefined);
+    const received = Number(of('received') ?? 0);
     const parts = [`phase ${phase}`];
-    if (block['fanout.connected']) parts.push(`${block['fanout.connected']} connected`);
+    if (of('connected')) parts.push(`${of('connected')} connected`);
+    if (block['reconnect.reconnected']) parts.push(`${block['reconnect.reconnected']} reconnected`);
     if (block['vusers.failed'] && block['vusers.failed'] !== '0') parts.push(`${block['vusers.failed']} VUs failed`);
     parts.push(`${Math.round(received / width)} deliveries/s`);
     if (block.p99) parts.push(`p99 ${block.p99} ms`);
@@ -110,7 +114,7 @@ function progressParser(emit: (line: string) => void, plan: (json: string) => vo
       if (/^-{5,}/.test(line) || /^All VUs finished/.test(line)) flush();
       const counter = /^([\w.]+): \.+ (\S+)$/.exec(line);
       if (counter) block[counter[1]] = counter[2];
-      if (/^fanout\.latency_ms:$/.test(line)) inLatency = true;
+      if (/^(fanout|storm|throughput)\.latency_ms:$/.test(line)) inLatency = true;
       else if (/^\S/.test(line)) inLatency = false;
       const p99 = /^\s+p99: \.+ (\S+)$/.exec(line);
       if (p99 && inLatency) block.p99 = p99[1];

@@ -91,6 +91,8 @@ export interface LoadReport {
     counters: Record<string, number>;
     /** Artillery's aggregate histograms. */
     histograms: Record<string, HistogramSummary>;
+    /** The scenario's delivery-latency histogram (fanout.latency_ms, storm.latency_ms, throughput.latency_ms). */
+    latencyMetric?: string;
     /** Counts per latency bucket: upper bound in ms ("+Inf" last) -> deliveries. */
     latencyBuckets: Array<{ le: string; count: number }>;
     delivery?: DeliveryCounts;

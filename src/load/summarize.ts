@@ -95,6 +95,7 @@ export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number, 
     metrics: {
       counters: Object.fromEntries(Object.entries(counters).filter(([k]) => !internal(k))),
       histograms: hist,
+      latencyMetric: `${prefix}.latency_ms`,
       latencyBuckets,
       ...(total ? { delivery: total, perSender } : {}),
       ...(steps ? { steps } : {}),

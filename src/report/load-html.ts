@@ -5,7 +5,8 @@ import { html, raw, type Html } from './html/markup.js';
 import { STYLE } from './html/style.js';
 import { countersTable, generatorTable, histogramsTable, perSenderCaption, perSenderTable, thresholdsTable } from './html/tables.js';
 
-const FANOUT = 'fanout.latency_ms';
+/** The delivery-latency histogram of the run's scenario (fanout.latency_ms, storm.latency_ms, ...). */
+const latencyOf = (r: LoadReport) => r.metrics.latencyMetric ?? 'fanout.latency_ms';
 
 interface LineSpec {
   key: string;
@@ -19,12 +20,12 @@ interface LineSpec {
 }
 
 // Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-const LATENCY_LINES: LineSpec[] = [
-  { key: 'p50', label: 'p50', histogram: FANOUT, stat: 'p50', color: '#0072b2' },
-  { key: 'p95', label: 'p95', histogram: FANOUT, stat: 'p95', color: '#e69f00' },
-  { key: 'p99', label: 'p99', histogram: FANOUT, stat: 'p99', color: '#d55e00' },
-  { key: 'cross-instance-p99', label: 'cross-instance p99', histogram: `${FANOUT}.cross_instance`, stat: 'p99', color: '#cc79a7', dashed: true, optional: true },
-  { key: 'same-instance-p99', label: 'same-instance p99', histogram: `${FANOUT}.same_instance`, stat: 'p99', color: '#009e73', dashed: true, optional: true },
+const latencyLines = (latency: string): LineSpec[] => [
+  { key: 'p50', label: 'p50', histogram: latency, stat: 'p50', color: '#0072b2' },
+  { key: 'p95', label: 'p95', histogram: latency, stat: 'p95', color: '#e69f00' },
+  { key: 'p99', label: 'p99', histogram: latency, stat: 'p99', color: '#d55e00' },
+  { key: 'cross-instance-p99', label: 'cross-instance p99', histogram: `${latency}.cross_instance`, stat: 'p99', color: '#cc79a7', dashed: true, optional: true },
+  { key: 'same-instance-p99', label: 'same-instance p99', histogram: `${latency}.same_instance`, stat: 'p99', color: '#009e73', dashed: true, optional: true },
 ];
 
 /** One self-contained HTML page (inline CSS and SVG, no scripts) for report.json of `gatecheck load`. */
@@ -86,7 +87,7 @@ function kpi(label: string, value: string, tone: 'good' | 'bad' | 'warn' | '' = 
 
 function kpis(r: LoadReport): Html {
   const failed = r.thresholds.filter((t) => !t.ok).length;
-  const fanout = r.metrics.histograms[FANOUT];
+  const fanout = r.metrics.histograms[latencyOf(r)];
   const d = r.metrics.delivery;
   return html`<section class="kpis">${[
     r.thresholds.length ? kpi('Thresholds met', `${r.thresholds.length - failed} / ${r.thresholds.length}`, failed ? 'bad' : 'good') : '',
@@ -140,19 +141,20 @@ function legend(series: LineSeries[], withShade: boolean): Html {
 function latencyOverTime(r: LoadReport): Html {
   const title = html`<h2>Fan-out latency over time</h2><p class="desc">Per reporting period: from a message's emit to each receiver, plotted at the period start.</p>`;
   const present = (h: string) => r.timeline.some((p) => h in p.histograms);
-  if (!present(FANOUT)) return html`${title}${noDataChart('Fan-out latency over time: no data', noFanoutHint(r.timeline), 1120, 220)}`;
+  const latency = latencyOf(r);
+  if (!present(latency)) return html`${title}${noDataChart('Fan-out latency over time: no data', noFanoutHint(r.timeline, latency), 1120, 220)}`;
   const xs = periodSeconds(r.timeline);
-  const series = LATENCY_LINES.filter((l) => !l.optional || present(l.histogram)).map((l) => seriesFor(l, r.timeline, xs));
-  const shaded = missingRanges(r.timeline, xs, FANOUT);
+  const series = latencyLines(latency).filter((l) => !l.optional || present(l.histogram)).map((l) => seriesFor(l, r.timeline, xs));
+  const shaded = missingRanges(r.timeline, xs, latency);
   const chart = lineChart(series, { label: 'Fan-out latency over time', xLabel: 'time since the first period (s)', yLabel: 'latency (ms)', shaded });
   return html`${title}${chart}${legend(series, shaded.length > 0)}`;
 }
 
 /** Says what the periods did record, so a storm report points at its own metric. */
-function noFanoutHint(timeline: LoadPeriod[]): string {
+function noFanoutHint(timeline: LoadPeriod[], latency: string): string {
   const names = [...new Set(timeline.flatMap((p) => Object.keys(p.histograms)))].sort();
   const shown = names.slice(0, 4).join(', ') + (names.length > 4 ? ', …' : '');
-  return `no reporting period has ${FANOUT}` + (names.length ? `; the periods record ${shown} (see Histograms)` : '');
+  return `no reporting period has ${latency}` + (names.length ? `; the periods record ${shown} (see Histograms)` : '');
 }
 
 function percentiles(h: HistogramSummary): Html {
@@ -169,8 +171,8 @@ function latencyHistogram(r: LoadReport): Html {
         { label: 'Latency histogram', xLabel: 'bucket upper bound, le (ms)', yLabel: 'deliveries' },
       )
     : noDataChart('Latency histogram: no data', 'no delivery fell in any latency bucket', 950, 220);
-  const aggregate = r.metrics.histograms[FANOUT];
-  return aggregate ? html`${title}<div class="hist">${chart}${percentiles(aggregate)}</div>` : html`${title}${chart}<p class="small">No aggregate ${FANOUT} histogram in this run.</p>`;
+  const aggregate = r.metrics.histograms[latencyOf(r)];
+  return aggregate ? html`${title}<div class="hist">${chart}${percentiles(aggregate)}</div>` : html`${title}${chart}<p class="small">No aggregate ${latencyOf(r)} histogram in this run.</p>`;
 }
 
 function deliveries(r: LoadReport): Html {

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { chatServiceModule } from '../../src/dialects/chat-service.js';
+import { provideRedis } from '../../src/target/redis-provider.js';
+import { startReferenceGateway } from '../../src/target/reference-launcher.js';
 import { runCli } from '../support/cli.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'gatecheck-load-'));
@@ -61,6 +64,27 @@ describe('gatecheck load fanout (real Artillery runs against the reference gatew
     expect(latency.ok).toBe(false);
     expect(latency.value).toBeGreaterThan(0);
     expect(lost).toEqual({ expr: 'fanout.lost == 0', value: 0, ok: true });
+  });
+
+  it('--target: a gateway gatecheck did not start, with the thresholds of the config file (secret from env)', async () => {
+    const redis = await provideRedis({});
+    const secret = 'load-target-test-secret';
+    const gateway = await startReferenceGateway({ instances: 2, redisUrl: redis.url, jwtSecret: secret, rateLimit: null });
+    try {
+      const config = chatServiceModule.reference.config(gateway.urls, secret);
+      const file = join(dir, 'target.json');
+      await writeFile(file, JSON.stringify({ ...config, auth: { mint: { secret: { env: 'LOAD_TEST_SECRET' } } }, load: { thresholds: { fanout: ['fanout.lost == 0', 'max(fanout.latency_ms) < 0.001'] } } }));
+      const run = await runCli(['load', 'fanout', ...SHORT, '--target', file, '--json'], { env: { LOAD_TEST_SECRET: secret }, timeoutMs: 120_000 });
+      expect(run.code).toBe(1);
+      const report = JSON.parse(run.stdout);
+      expect(report.target).toMatchObject({ source: 'config', instances: gateway.urls });
+      expect(report.metrics.delivery).toMatchObject({ expected: SENT * 3, received: SENT * 3, lost: 0 });
+      expect(report.thresholds.map((t: { expr: string; ok: boolean }) => [t.expr, t.ok])).toEqual([['fanout.lost == 0', true], ['max(fanout.latency_ms) < 0.001', false]]);
+      expect(run.stdout + run.stderr).not.toContain(secret);
+    } finally {
+      await gateway.stop();
+      await redis.stop();
+    }
   });
 
   it('refuses an unknown scenario and a malformed threshold with exit 2 before starting anything', async () => {

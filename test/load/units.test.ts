@@ -60,3 +60,12 @@ describe('load building blocks', () => {
     expect(timeline[0].histograms['fanout.latency_ms'].p99).toBe(9);
   });
 });
+
+describe('load thresholds from the target config', () => {
+  it('the schema takes load.thresholds per scenario', async () => {
+    const { parseTargetConfig } = await import('../../src/config/load.js');
+    const config = parseTargetConfig({ instances: [{ url: 'http://127.0.0.1:1' }], auth: { mint: { secret: 'x' } }, load: { thresholds: { fanout: ['p99(fanout.latency_ms) < 250'] } } });
+    expect(config.load?.thresholds.fanout).toEqual(['p99(fanout.latency_ms) < 250']);
+    expect(() => parseTargetConfig({ instances: [{ url: 'http://127.0.0.1:1' }], auth: { mint: { secret: 'x' } }, load: { thresholds: { fanout: 'fast' } } })).toThrow(/load\.thresholds\.fanout/);
+  });
+});
