@@ -14,7 +14,12 @@ export interface ReferenceGatewayOptions {
   jwtSecret: string;
   /** undefined = the gateway's default (10/1000 ms), null = off. */
   rateLimit?: { max: number; windowMs: number } | null;
-  streamsAdapter?: never;
+  /**
+   * How the chat gateway's instances share broadcasts (passed as --adapter): 'pubsub' (its default,
+   * @socket.io/redis-adapter) or 'streams' (@socket.io/redis-streams-adapter with connection state
+   * recovery; needs redisUrl). The kraken gateway has pub/sub only: 'streams' is refused there.
+   */
+  adapter?: 'pubsub' | 'streams';
   /** Which reference gateway under fixtures/ (default chat-gateway). */
   gateway?: 'chat-gateway' | 'kraken-gateway';
   /** The mutants that gateway knows (default: the chat gateway's). */
@@ -61,6 +66,13 @@ export async function startReferenceGateway(opts: ReferenceGatewayOptions): Prom
   if (opts.mutant && !known.some((m) => m.name === opts.mutant)) {
     throw new TargetError(`unknown mutant "${opts.mutant}"; known mutants: ${known.map((m) => m.name).join(', ')}`);
   }
+  if (opts.adapter !== undefined) {
+    if (opts.adapter !== 'pubsub' && opts.adapter !== 'streams') throw new TargetError(`unknown adapter "${String(opts.adapter)}"; known: pubsub, streams`);
+    if (opts.adapter === 'streams' && (opts.gateway ?? 'chat-gateway') !== 'chat-gateway') {
+      throw new TargetError(`the ${opts.gateway} reference gateway has no streams adapter (it shares broadcasts through Redis pub/sub only)`);
+    }
+    if (opts.adapter === 'streams' && !opts.redisUrl) throw new TargetError('the streams adapter needs a Redis URL');
+  }
   const entry = join(findProjectRoot(), 'dist', 'fixtures', opts.gateway ?? 'chat-gateway', 'main.js');
   if (!existsSync(entry)) throw new TargetError(`the reference gateway is not built (${entry} is missing): run npm run build`);
 
@@ -102,6 +114,8 @@ export async function startReferenceGateway(opts: ReferenceGatewayOptions): Prom
 function launchChild(entry: string, instanceId: string, port: number, opts: ReferenceGatewayOptions): Promise<RunningChild> {
   const args = [entry, '--port', String(port), '--instance-id', instanceId];
   if (opts.mutant) args.push('--mutant', opts.mutant);
+  // The kraken gateway has no --adapter flag: pub/sub is all it does, so 'pubsub' needs no flag there.
+  if (opts.adapter && (opts.gateway ?? 'chat-gateway') === 'chat-gateway') args.push('--adapter', opts.adapter);
   args.push(...(opts.extraArgs ?? []));
   if (opts.rateLimit !== undefined) args.push('--rate-limit', opts.rateLimit ? `${opts.rateLimit.max}/${opts.rateLimit.windowMs}` : 'off');
   // Secrets travel in the environment, never in argv (visible to ps).

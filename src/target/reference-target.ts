@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { TargetConfig } from '../config/schema.js';
 import type { DialectModule } from '../dialects/types.js';
 import type { TargetSummary } from '../report/model.js';
-import { provideRedis } from './redis-provider.js';
+import { TargetError } from '../errors.js';
+import { NO_REDIS_HINT, provideRedis } from './redis-provider.js';
 import { startReferenceGateway } from './reference-launcher.js';
 
 export interface StartedTarget {
@@ -26,11 +27,17 @@ export async function startReferenceTarget(opts: {
   logger: Logger;
   /** Overrides the dialect's declared rate limit (null = off, as load runs want). */
   rateLimit?: { max: number; windowMs: number } | null;
+  /** Chat gateway only: 'streams' = the Redis streams adapter with connection state recovery (needs Redis). */
+  adapter?: 'pubsub' | 'streams';
 }): Promise<StartedTarget> {
   const { reference } = opts.module;
   const redis = await provideRedis({ redisUrl: opts.redisUrl, logger: opts.logger });
   let instances = opts.instances ?? 2;
   let warning: string | undefined;
+  if (!redis.url && opts.adapter === 'streams') {
+    await redis.stop();
+    throw new TargetError(`the streams adapter needs Redis; ${redis.hint ?? NO_REDIS_HINT}`);
+  }
   if (!redis.url && instances > 1) {
     instances = 1;
     warning = `no Redis available, so one instance only; ${redis.hint ?? ''}`.trim();
@@ -47,6 +54,7 @@ export async function startReferenceTarget(opts: {
       gateway: reference.gateway,
       knownMutants: opts.module.mutants,
       extraArgs: reference.extraArgs,
+      adapter: opts.adapter,
     });
   } catch (err) {
     await redis.stop();
