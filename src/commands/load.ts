@@ -13,7 +13,7 @@ import { stepRates } from '../load/throughput-vu.js';
 import { resolveScenario } from '../load/scenario.js';
 import { summarizeArtillery, type ArtilleryOutput } from '../load/summarize.js';
 import { evaluateThresholds, parseThreshold } from '../load/thresholds.js';
-import { printLoadSummary } from '../load/console.js';
+import { adapterComparison, printLoadSummary } from '../load/console.js';
 import { renderLoadHtml } from '../report/load-html.js';
 import { Redactor } from '../report/redact.js';
 import { findProjectRoot } from '../target/project-root.js';
@@ -27,12 +27,18 @@ export interface LoadFlags extends TargetFlags {
   duration?: number;
   /** Seconds over which the connections arrive (scenario variable rampSeconds = the phase duration). */
   ramp?: number;
+  /** Seconds between the last arrival and the first send (scenario variable settleSeconds). */
+  settle?: number;
   engine: 'socketio' | 'socketio-v3';
   threshold?: string[];
   reportDir?: string;
   json?: boolean;
   allowSaturated?: boolean;
   storm?: 'transport' | 'instance';
+  /** Run the scenario on the reference gateway with each adapter and compare. */
+  compareAdapters?: boolean;
+  /** Reference gateway only: how its instances share broadcasts (streams = with connection state recovery). */
+  adapter?: 'pubsub' | 'streams';
 }
 
 /** Exit code of a run whose generator was saturated: its numbers measure the generator, not the server. */
@@ -40,6 +46,33 @@ export const EXIT_SATURATED = 3;
 const SECRET_ENV = 'GATECHECK_LOAD_JWT_SECRET';
 
 export async function loadCommand(scenarioName: string, flags: LoadFlags, logger: Logger): Promise<number> {
+  if (!flags.compareAdapters) return (await runLoad(scenarioName, flags, logger)).code;
+  return compareAdapters(scenarioName, flags, logger);
+}
+
+/**
+ * The same scenario against the reference gateway on Redis pub/sub, then on Redis streams with
+ * connection state recovery, and the figures side by side: pub/sub cannot give a client back what it
+ * missed while away (messages:sync has to), streams can.
+ */
+async function compareAdapters(scenarioName: string, flags: LoadFlags, logger: Logger): Promise<number> {
+  if (flags.target || flags.url?.length || flags.adapter) throw new UsageError('--compare-adapters runs the bundled reference gateway on each adapter: it takes no --target, --url or --adapter');
+  const human = flags.json ? process.stderr : process.stdout;
+  const runs: Array<{ adapter: 'pubsub' | 'streams'; code: number; report: LoadReport }> = [];
+  for (const adapter of ['pubsub', 'streams'] as const) {
+    human.write(`\n=== adapter: ${adapter} ===\n`);
+    const reportDir = flags.reportDir ? join(flags.reportDir, adapter) : undefined;
+    const { code, report } = await runLoad(scenarioName, { ...flags, adapter, reportDir, json: false, compareAdapters: false }, logger, human);
+    runs.push({ adapter, code, report });
+  }
+  const comparison = adapterComparison(runs.map((r) => ({ adapter: r.adapter, report: r.report })));
+  human.write(`\n${comparison.table}\n`);
+  if (flags.reportDir) await writeFile(join(flags.reportDir, 'comparison.json'), JSON.stringify(comparison.rows, null, 2) + '\n');
+  if (flags.json) process.stdout.write(JSON.stringify({ schemaVersion: 1, kind: 'load-comparison', scenario: scenarioName, runs: comparison.rows }, null, 2) + '\n');
+  return Math.max(...runs.map((r) => r.code));
+}
+
+async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, out?: NodeJS.WriteStream): Promise<{ code: number; report: LoadReport }> {
   const root = findProjectRoot();
   const scenario = resolveScenario(root, scenarioName);
   if (flags.threshold?.length) flags.threshold.forEach(parseThreshold); // a typo is exit 2 before anything starts
@@ -50,9 +83,10 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
   if (flags.vus !== undefined && flags.connections !== undefined && flags.vus !== flags.connections) {
     throw new UsageError('--vus and --connections are the same knob for this scenario (one VU holds one connection): give one');
   }
-  const human = flags.json ? process.stderr : process.stdout;
+  const human = out ?? (flags.json ? process.stderr : process.stdout);
   const redactor = new Redactor();
-  const target = await resolveTarget(flags, logger, { rateLimit: null });
+  if (flags.adapter && (flags.target || flags.url?.length)) throw new UsageError('--adapter chooses how the bundled reference gateway is built: it does not apply to --target/--url');
+  const target = await resolveTarget(flags, logger, { rateLimit: null, adapter: flags.adapter });
   const work = await mkdtemp(join(tmpdir(), 'gatecheck-load-'));
   try {
     if (target.config.dialect !== 'chat-service') {
@@ -139,7 +173,8 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
       target: target.summary,
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - started),
-      parameters: { ...params, engine: flags.engine, ...(stormMode ? { stormMode } : {}), ...(steps ? { stepRates: steps.rates.join(','), stepSeconds: steps.seconds } : {}), artilleryExitCode: run.exitCode ?? -1 },
+      // Senders and receivers of a conversation share one process, so latency never crosses clocks (docs/distributed.md).
+      parameters: { ...params, engine: flags.engine, latencyClock: 'one generator process', ...(target.summary.source === 'reference' ? { adapter: flags.adapter ?? 'pubsub' } : {}), ...(stormMode ? { stormMode } : {}), ...(steps ? { stepRates: steps.rates.join(','), stepSeconds: steps.seconds } : {}), artilleryExitCode: run.exitCode ?? -1 },
       metrics,
       timeline,
       thresholds: results,
@@ -157,8 +192,8 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
       human.write(`reports: ${written.map((f) => join(flags.reportDir!, f)).join(', ')}\n`);
     }
     if (flags.json) process.stdout.write(redactor.json(report, 2) + '\n');
-    if (generator.saturated && !flags.allowSaturated) return EXIT_SATURATED;
-    return ok ? 0 : 1;
+    if (generator.saturated && !flags.allowSaturated) return { code: EXIT_SATURATED, report };
+    return { code: ok ? 0 : 1, report };
   } finally {
     await target.stop();
     await rm(work, { recursive: true, force: true });
@@ -175,6 +210,7 @@ function variablesFrom(flags: LoadFlags, throughput: boolean): Record<string, nu
   const connections = flags.connections ?? flags.vus;
   if (connections !== undefined) out.connections = connections;
   if (flags.ramp !== undefined) out.rampSeconds = flags.ramp;
+  if (flags.settle !== undefined) out.settleSeconds = flags.settle;
   if (throughput) {
     if (flags.rate !== undefined) out.stepRates = [16, 8, 4, 2, 1].map((d) => Math.max(1, Math.round(flags.rate! / d))).join(',');
     if (flags.duration !== undefined) out.stepSeconds = flags.duration;

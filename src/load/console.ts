@@ -51,6 +51,9 @@ export function printLoadSummary(out: NodeJS.WriteStream, report: LoadReport): v
   if (d) {
     const warn = (n: number, text: string) => (n > 0 ? c.red(text) : text);
     lines.push(c.bold('deliveries'), `  expected ${d.expected}, received ${d.received} (${(d.ratio * 100).toFixed(2)}%), ${warn(d.lost, `lost ${d.lost}`)}, ${warn(d.duplicated, `duplicated ${d.duplicated}`)}, ${warn(d.outOfOrder, `out of order ${d.outOfOrder}`)}`);
+    if (v[`${prefix}.late_join`]) {
+      lines.push(c.yellow(`  ${v[`${prefix}.late_join`]} VU(s) were ready only after sending began (the generator's start-up); they fetched ${v[`${prefix}.late_join_synced`]} earlier deliveries with messages:sync, counted without a latency. Raise --settle to avoid it.`));
+    }
     lines.push(`  lost same-instance ${v[`${prefix}.lost.same_instance`] ?? 0}, cross-instance ${v[`${prefix}.lost.cross_instance`] ?? 0}`);
     const senders = report.metrics.perSender ?? [];
     const lossy = senders.filter((s) => s.lost > 0).sort((a, b) => b.lost - a.lost);
@@ -65,4 +68,52 @@ export function printLoadSummary(out: NodeJS.WriteStream, report: LoadReport): v
   if (g.saturated) lines.push(c.red(`  SATURATED: ${g.reasons.join('; ')}; these numbers measure the generator, not the server`));
   lines.push('', report.passed ? c.green(`PASSED in ${(report.durationMs / 1000).toFixed(1)}s`) : c.red(`FAILED in ${(report.durationMs / 1000).toFixed(1)}s`));
   out.write(lines.join('\n') + '\n');
+}
+
+export interface AdapterRow {
+  adapter: string;
+  passed: boolean;
+  reconnectP50Ms: number | null;
+  reconnectP99Ms: number | null;
+  recoveredShare: number | null;
+  missedLive: number | null;
+  recoveredBySync: number | null;
+  unrecovered: number | null;
+  latencyP99Ms: number | null;
+}
+
+/** The same scenario on two adapters, side by side. */
+export function adapterComparison(runs: Array<{ adapter: string; report: LoadReport }>): { rows: AdapterRow[]; table: string } {
+  const rows = runs.map(({ adapter, report }) => {
+    const v = report.metrics.values;
+    const pick = (k: string) => (v[k] === undefined ? null : v[k]);
+    const latency = report.metrics.latencyMetric ?? 'fanout.latency_ms';
+    return {
+      adapter,
+      passed: report.passed,
+      reconnectP50Ms: pick('reconnect.time_ms.p50'),
+      reconnectP99Ms: pick('reconnect.time_ms.p99'),
+      recoveredShare: pick('reconnect.recovered_share'),
+      missedLive: pick('storm.missed_live'),
+      recoveredBySync: pick('storm.recovered_by_sync'),
+      unrecovered: pick('storm.unrecovered'),
+      latencyP99Ms: pick(`${latency}.p99`),
+    };
+  });
+  const cell = (n: number | null, unit = '') => (n === null ? '-' : `${Number.isInteger(n) ? n : n.toFixed(1)}${unit}`);
+  const header = 'adapter   reconnect p50  reconnect p99  sessions recovered  missed live  recovered by sync  unrecovered  delivery p99  verdict';
+  const lines = rows.map((r) =>
+    [
+      r.adapter.padEnd(9),
+      cell(r.reconnectP50Ms, ' ms').padStart(13),
+      cell(r.reconnectP99Ms, ' ms').padStart(14),
+      (r.recoveredShare === null ? '-' : `${(r.recoveredShare * 100).toFixed(0)}%`).padStart(19),
+      cell(r.missedLive).padStart(12),
+      cell(r.recoveredBySync).padStart(18),
+      cell(r.unrecovered).padStart(12),
+      cell(r.latencyP99Ms, ' ms').padStart(13),
+      r.passed ? '  passed' : '  FAILED',
+    ].join(' '),
+  );
+  return { rows, table: [header, ...lines].join('\n') };
 }

@@ -40,6 +40,8 @@ export interface Receiver {
   tracker: DeliveryTracker;
   /** Id of the newest message:new of this run that reached the VU (for messages:sync). */
   lastMessageId?: string;
+  /** While set, deliveries by sync are a late joiner catching up, not a recovery after a drop. */
+  lateJoinSync: boolean;
   /** Counts one delivery (live, or recovered by sync when `via` says so); false when it was not new. */
   deliver(message: { id?: unknown; _id?: unknown; content?: unknown } | undefined, via: 'live' | 'sync'): boolean;
 }
@@ -47,8 +49,12 @@ export interface Receiver {
 /** What a VU does with each message of this run that reaches it: measure, classify, count. */
 export function createReceiver(plan: FanoutPlan, slot: number, instance: number, prefix: string, events: Events, perSender: boolean): Receiver {
   const tracker = new DeliveryTracker();
+  let lateJoin = false;
   const receiver: Receiver = {
     tracker,
+    set lateJoinSync(on: boolean) {
+      lateJoin = on;
+    },
     deliver(message, via) {
       const stamp = decodeStamp(message?.content, plan.runId);
       if (!stamp || stamp.senderSlot === slot) return false;
@@ -66,7 +72,7 @@ export function createReceiver(plan: FanoutPlan, slot: number, instance: number,
       events.emit('counter', `${prefix}.received.${where}`, 1);
       if (perSender) events.emit('counter', `${prefix}.sender.${stamp.senderSlot}.received`, 1);
       if (via === 'sync') {
-        events.emit('counter', `${prefix}.recovered_by_sync`, 1);
+        if (!lateJoin) events.emit('counter', `${prefix}.recovered_by_sync`, 1);
         return true;
       }
       const now = Date.now();
@@ -159,6 +165,7 @@ export async function fanoutVu(context: VuContext, events: Events): Promise<void
     adoptSocket(context, socket);
     const receiver = createReceiver(plan, slot, instance, 'fanout', events, perSenderEnabled(plan));
     socket.on(t.dialect.eventName('message:new'), (m) => receiver.deliver(m, 'live'));
+    await catchUpIfLate(socket, t, plan, slot, receiver, 'fanout', events);
     if (isSender(plan.params, slot)) await sendOnSchedule(socket, t, plan, slot, instance, 'fanout', events);
     await sleepUntil(plan.endAt);
     recordLoopLag(events);
@@ -166,5 +173,26 @@ export async function fanoutVu(context: VuContext, events: Events): Promise<void
     events.emit('counter', 'fanout.vu_failed', 1);
     socket?.close();
     throw err;
+  }
+}
+
+/**
+ * A receiver that became ready after sending began (Artillery's workers start a little after the
+ * \`before\` hook fixed the schedule, so the last arrivals can be late) fetches what it missed with
+ * messages:sync. Those deliveries count, without a latency (\`PREFIX.late_join_synced\`): they measure
+ * the generator's start, not the server, and the summary says so.
+ */
+export async function catchUpIfLate(socket: Socket, t: Target, plan: FanoutPlan, slot: number, receiver: Receiver, prefix: string, events: Events): Promise<void> {
+  if (Date.now() < plan.startAt) return;
+  events.emit('counter', `${prefix}.late_join`, 1);
+  const conversationId = plan.conversations[Math.floor(slot / plan.params.groupSize)];
+  try {
+    const ack = (await socket.timeout(t.config.timeouts.actionMs).emitWithAck(t.dialect.eventName('messages:sync'), { conversationId })) as { messages?: unknown[] } | undefined;
+    receiver.lateJoinSync = true;
+    for (const m of ack?.messages ?? []) if (receiver.deliver(m as Record<string, unknown>, 'sync')) events.emit('counter', `${prefix}.late_join_synced`, 1);
+  } catch {
+    events.emit('counter', `${prefix}.sync_failed`, 1);
+  } finally {
+    receiver.lateJoinSync = false;
   }
 }

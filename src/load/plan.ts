@@ -57,7 +57,7 @@ export const FANOUT_DEFAULTS: FanoutParameters = {
   ratePerSender: 5,
   sendSeconds: 10,
   rampSeconds: 2,
-  settleSeconds: 2,
+  settleSeconds: 3,
   drainSeconds: 2,
   perSenderLimit: 100,
 };

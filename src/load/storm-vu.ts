@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io-client';
-import { fanoutPlan, createReceiver, perSenderEnabled, planOf, sendOnSchedule, slotOf } from './fanout-vu.js';
+import { catchUpIfLate, createReceiver, fanoutPlan, perSenderEnabled, planOf, sendOnSchedule, slotOf } from './fanout-vu.js';
 import { groupPeers, isSender, slotInstance, slotUser, type FanoutPlan } from './plan.js';
 import { adoptSocket, loadTarget, openSocket, readyEventOf, recordLoopLag, sleepUntil, type Events, type VuContext } from './vu-kit.js';
 
@@ -38,6 +38,7 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
     const conversationId = plan.conversations[Math.floor(slot / plan.params.groupSize)];
     const receiver = createReceiver(plan, slot, instance, 'storm', events, perSenderEnabled(plan));
     s.on(t.dialect.eventName('message:new'), (m) => receiver.deliver(m, 'live'));
+    await catchUpIfLate(s, t, plan, slot, receiver, 'storm', events);
 
     // What this VU last heard about each peer: at the end every peer is connected, so none may be offline.
     const peers = new Set(groupPeers(plan.params, slot).map((p) => slotUser(plan.runId, p)));

@@ -64,6 +64,8 @@ export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number, 
     values[`${prefix}.duplicated`] = total.duplicated;
     values[`${prefix}.out_of_order`] = total.outOfOrder;
     values[`${prefix}.senders_with_loss`] = perSender.filter((p) => p.lost > 0).length;
+    values[`${prefix}.late_join`] = c(`${prefix}.late_join`);
+    values[`${prefix}.late_join_synced`] = c(`${prefix}.late_join_synced`);
   }
   if (prefix === 'storm') {
     // After the storm and the syncs nothing may be missing: what was never received, live or by sync.

@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io-client';
-import { createReceiver, fanoutPlan, perSenderEnabled, planOf, sendOnSchedule, slotOf } from './fanout-vu.js';
+import { catchUpIfLate, createReceiver, fanoutPlan, perSenderEnabled, planOf, sendOnSchedule, slotOf } from './fanout-vu.js';
 import { isSender, slotInstance, slotUser, type FanoutPlan } from './plan.js';
 import { adoptSocket, loadTarget, openSocket, recordLoopLag, sleepUntil, type Events, type VuContext } from './vu-kit.js';
 
@@ -46,6 +46,7 @@ export async function throughputVu(context: VuContext, events: Events): Promise<
     adoptSocket(context, socket);
     const receiver = createReceiver(plan, slot, instance, 'throughput', events, perSenderEnabled(plan));
     socket.on(t.dialect.eventName('message:new'), (m) => receiver.deliver(m, 'live'));
+    await catchUpIfLate(socket, t, plan, slot, receiver, 'throughput', events);
     if (isSender(plan.params, slot)) {
       let seq = 0;
       for (const [i, rate] of steps.rates.entries()) {

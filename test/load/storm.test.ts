@@ -58,6 +58,19 @@ describe('gatecheck load reconnection-storm (real Artillery runs against the ref
     expect(run.code, run.stderr).toBe(0);
   });
 
+  it('--compare-adapters: pub/sub recovers no session (messages:sync does), the streams adapter recovers every one', async () => {
+    const run = await runCli(['load', 'reconnection-storm', ...SHORT, '--compare-adapters', '--json'], { timeoutMs: 180_000 });
+    expect(run.code, run.stderr).toBe(0);
+    const { kind, runs } = JSON.parse(run.stdout);
+    expect(kind).toBe('load-comparison');
+    const [pubsub, streams] = runs;
+    expect(pubsub).toMatchObject({ adapter: 'pubsub', passed: true, recoveredShare: 0, unrecovered: 0 });
+    expect(pubsub.missedLive).toBe(pubsub.recoveredBySync);
+    expect(streams).toMatchObject({ adapter: 'streams', passed: true, recoveredShare: 1, missedLive: 0, unrecovered: 0 });
+    expect(run.stderr).toMatch(/adapter +reconnect p50 +reconnect p99 +sessions recovered/);
+    expect(run.stderr).toMatch(/streams .* 100% /);
+  });
+
   it('refuses an instance storm against a target it cannot kill, and --storm on another scenario', async () => {
     const other = await runCli(['load', 'fanout', '--storm', 'transport'], { timeoutMs: 20_000 });
     expect(other.code).toBe(2);
@@ -65,5 +78,8 @@ describe('gatecheck load reconnection-storm (real Artillery runs against the ref
     const urls = await runCli(['load', 'reconnection-storm', '--storm', 'instance', '--url', 'http://127.0.0.1:9'], { timeoutMs: 20_000, env: { GATECHECK_JWT_SECRET: 'x'.repeat(16) } });
     expect(urls.code).toBe(2);
     expect(urls.stderr).toMatch(/only the bundled reference gateway/);
+    const adapter = await runCli(['load', 'reconnection-storm', '--adapter', 'streams', '--url', 'http://127.0.0.1:9'], { timeoutMs: 20_000 });
+    expect(adapter.code).toBe(2);
+    expect(adapter.stderr).toMatch(/--adapter chooses how the bundled reference gateway is built/);
   });
 });
