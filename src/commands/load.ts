@@ -43,6 +43,12 @@ export interface LoadFlags extends TargetFlags {
 
 /** Exit code of a run whose generator was saturated: its numbers measure the generator, not the server. */
 export const EXIT_SATURATED = 3;
+
+/** 3 when the generator was saturated (unless allowed), else 0 when every threshold held, else 1. */
+export function loadExitCode(thresholdsHeld: boolean, saturated: boolean, allowSaturated: boolean): 0 | 1 | 3 {
+  if (saturated && !allowSaturated) return EXIT_SATURATED;
+  return thresholdsHeld ? 0 : 1;
+}
 const SECRET_ENV = 'GATECHECK_LOAD_JWT_SECRET';
 
 export async function loadCommand(scenarioName: string, flags: LoadFlags, logger: Logger): Promise<number> {
@@ -192,8 +198,7 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
       human.write(`reports: ${written.map((f) => join(flags.reportDir!, f)).join(', ')}\n`);
     }
     if (flags.json) process.stdout.write(redactor.json(report, 2) + '\n');
-    if (generator.saturated && !flags.allowSaturated) return { code: EXIT_SATURATED, report };
-    return { code: ok ? 0 : 1, report };
+    return { code: loadExitCode(ok, generator.saturated, Boolean(flags.allowSaturated)), report };
   } finally {
     await target.stop();
     await rm(work, { recursive: true, force: true });

@@ -33,7 +33,7 @@ export function printLoadSummary(out: NodeJS.WriteStream, report: LoadReport): v
     lines.push(
       c.bold('storm'),
       `  disconnected ${v['reconnect.disconnected']}, reconnected ${v['reconnect.reconnected']}, ${warn(v['reconnect.failed'], `failed ${v['reconnect.failed']}`)}; sessions recovered by Socket.IO ${v['reconnect.recovered']} (${share}%)`,
-      `  messages missed live ${v['storm.missed_live']}: recovered by messages:sync ${v['storm.recovered_by_sync']}, ${warn(v['storm.unrecovered'], `unrecovered ${v['storm.unrecovered']}`)}; sends skipped while the sender was down ${v['storm.sent_while_disconnected_skipped']}`,
+      `  messages sent during the outage ${v['storm.sent_during_outage']}; missed live ${v['storm.missed_live']}: recovered by messages:sync ${v['storm.recovered_by_sync']}, ${warn(v['storm.unrecovered'], `unrecovered ${v['storm.unrecovered']}`)}; sends skipped while the sender was down ${v['storm.sent_while_disconnected_skipped']}`,
       `  presence afterwards: ${warn(v['presence.stale_offline'], `peers seen offline while connected ${v['presence.stale_offline']}`)}${v['presence.stale_online'] !== undefined ? `, ${warn(v['presence.stale_online'], `users still online after leaving ${v['presence.stale_online']}`)}` : ''}`,
     );
   }

@@ -104,6 +104,7 @@ export async function sendOnSchedule(
   events: Events,
   /** A window of its own (throughput steps): from, until, rate, and a tag for the step's metrics. */
   window: { from: number; until: number; rate: number; tag?: string; firstSeq?: number } = { from: plan.startAt, until: plan.sendUntil, rate: plan.params.ratePerSender },
+  onSent?: (intendedAt: number) => void,
 ): Promise<number> {
   const p = plan.params;
   const perSender = perSenderEnabled(plan);
@@ -127,6 +128,7 @@ export async function sendOnSchedule(
     const emittedAt = Date.now();
     const content = encodeStamp({ runId: plan.runId, senderSlot: slot, senderInstance: instance, seq, intendedAt: Math.round(intendedAt), emittedAt });
     for (const name of tagged(`${prefix}.sent`)) events.emit('counter', name, 1);
+    onSent?.(intendedAt);
     events.emit('counter', `${prefix}.expected`, peers.length);
     events.emit('counter', `${prefix}.expected.cross_instance`, crossPeers);
     events.emit('counter', `${prefix}.expected.same_instance`, peers.length - crossPeers);

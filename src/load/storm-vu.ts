@@ -66,7 +66,10 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
       reconnecting = syncMissed(s, t.dialect.eventName('messages:sync'), conversationId, receiver, t.config.timeouts.actionMs, events);
     });
 
-    const sending = isSender(plan.params, slot) ? sendOnSchedule(s, t, plan, slot, instance, 'storm', events) : Promise.resolve();
+    // The outage: from the storm until the killed instance is back (instance mode) or the usual reconnect delay.
+    const outageEnd = storm.at + (storm.mode === 'instance' ? storm.outageMs : 1000);
+    const duringOutage = (at: number) => at >= storm.at && at < outageEnd && events.emit('counter', 'storm.sent_during_outage', 1);
+    const sending = isSender(plan.params, slot) ? sendOnSchedule(s, t, plan, slot, instance, 'storm', events, undefined, duringOutage) : Promise.resolve();
     if (storm.mode === 'transport') {
       await sleepUntil(storm.at);
       // The engine.io transport goes away as on a network drop; the Socket.IO client reconnects by itself.

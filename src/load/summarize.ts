@@ -72,6 +72,7 @@ export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number, 
     values['storm.unrecovered'] = total?.lost ?? 0;
     values['storm.missed_live'] = (total?.lost ?? 0) + c('storm.recovered_by_sync');
     values['storm.recovered_by_sync'] = c('storm.recovered_by_sync');
+    values['storm.sent_during_outage'] = c('storm.sent_during_outage');
     values['storm.sent_while_disconnected_skipped'] = c('storm.send_skipped_disconnected');
     for (const name of ['reconnect.disconnected', 'reconnect.reconnected', 'reconnect.recovered', 'reconnect.failed', 'presence.stale_offline']) values[name] = c(name);
     values['reconnect.recovered_share'] = c('reconnect.reconnected') ? c('reconnect.recovered') / c('reconnect.reconnected') : 0;

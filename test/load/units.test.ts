@@ -69,3 +69,26 @@ describe('load thresholds from the target config', () => {
     expect(() => parseTargetConfig({ instances: [{ url: 'http://127.0.0.1:1' }], auth: { mint: { secret: 'x' } }, load: { thresholds: { fanout: 'fast' } } })).toThrow(/load\.thresholds\.fanout/);
   });
 });
+
+describe('the generator watches itself', () => {
+  it('a lagging event loop marks the run saturated, with the reason, and saturation has its own exit code', async () => {
+    const { watchGenerator } = await import('../../src/load/generator-watch.js');
+    const { loadExitCode, EXIT_SATURATED } = await import('../../src/commands/load.js');
+    const healthy = watchGenerator(process.pid, 50).stop(12);
+    expect(healthy).toMatchObject({ saturated: false, reasons: [] });
+    expect(healthy.fdLimit).toBeGreaterThan(0);
+    const lagging = watchGenerator(process.pid, 50).stop(250);
+    expect(lagging.saturated).toBe(true);
+    expect(lagging.reasons[0]).toMatch(/event-loop lag p99 250\.0 ms > 100 ms/);
+    expect([loadExitCode(true, false, false), loadExitCode(false, false, false), loadExitCode(true, true, false), loadExitCode(false, true, true)]).toEqual([0, 1, EXIT_SATURATED, 1]);
+  });
+
+  it('reads CPU from /proc: a busy process shows up', async () => {
+    const { spawn } = await import('node:child_process');
+    const { watchGenerator } = await import('../../src/load/generator-watch.js');
+    const busy = spawn(process.execPath, ['-e', 'const end = Date.now() + 1500; while (Date.now() < end) Math.sqrt(Math.random());']);
+    const watch = watchGenerator(busy.pid!, 100);
+    await new Promise((r) => busy.on('exit', r));
+    expect(watch.stop(0).cpuPeakPct).toBeGreaterThan(30);
+  });
+});
