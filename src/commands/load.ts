@@ -167,7 +167,7 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
     } catch {
       throw new TargetError(`Artillery ended (exit ${run.exitCode}) without a report; its last output:\n${redactor.text(run.tail.trim())}`);
     }
-    const { metrics, timeline } = summarizeArtillery(raw, target.config.instances.length, steps?.rates, steps?.seconds);
+    const { metrics, timeline } = summarizeArtillery(raw, target.config.instances.length, steps?.rates, steps?.seconds, params.groupSize);
     if (isStorm && redisOf && announced) metrics.values['presence.stale_online'] = await staleOnline(redisOf.url, redisOf.keys.online, `load-${announced.runId}-`);
     const generator = run.generator(metrics.values['generator.loop_lag_p99_ms.max'] ?? 0);
     const results = evaluateThresholds(thresholds, metrics.values);

@@ -112,7 +112,7 @@ export async function sendOnSchedule(
   const tagged = (name: string) => (window.tag ? [name, `${name}.${window.tag}`] : [name]);
   const conversationId = plan.conversations[Math.floor(slot / p.groupSize)];
   const peers = groupPeers(p, slot);
-  const crossPeers = peers.filter((s) => slotInstance(plan.instances.length, s) !== instance).length;
+  const crossPeers = peers.filter((s) => slotInstance(plan.instances.length, s, plan.params.groupSize) !== instance).length;
   // Senders are spread over the interval so they do not all fire in the same millisecond.
   const offset = (slot * 7919) % Math.max(1, Math.floor(interval));
   const acks: Array<Promise<void>> = [];
@@ -162,7 +162,7 @@ export async function fanoutVu(context: VuContext, events: Events): Promise<void
   let socket: Socket | undefined;
   try {
     const t = await loadTarget();
-    const instance = slotInstance(plan.instances.length, slot);
+    const instance = slotInstance(plan.instances.length, slot, plan.params.groupSize);
     socket = await openSocket(t, plan.instances[instance], slotUser(plan.runId, slot), events, { prefix: 'fanout' });
     adoptSocket(context, socket);
     const receiver = createReceiver(plan, slot, instance, 'fanout', events, perSenderEnabled(plan));

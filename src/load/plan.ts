@@ -77,7 +77,11 @@ export function fanoutParameters(vars: Record<string, unknown>): FanoutParameter
 /** Slot layout: consecutive slots form a conversation and alternate instances, so every group spans them. */
 export const slotUser = (runId: string, slot: number) => `load-${runId}-${slot}`;
 export const slotGroup = (p: FanoutParameters, slot: number) => Math.floor(slot / p.groupSize);
-export const slotInstance = (instances: number, slot: number) => slot % instances;
+/**
+ * Members alternate instances, and each group starts one instance further on, so the senders (the
+ * first members of their groups) are spread over the instances instead of all landing on the first.
+ */
+export const slotInstance = (instances: number, slot: number, groupSize: number) => (slot + Math.floor(slot / groupSize)) % instances;
 export const isSender = (p: FanoutParameters, slot: number) => slot % p.groupSize < p.sendersPerGroup;
 
 /** The other members of a slot's conversation that exist in this run. */

@@ -31,7 +31,7 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
   let socket: Socket | undefined;
   try {
     const t = await loadTarget();
-    const instance = slotInstance(plan.instances.length, slot);
+    const instance = slotInstance(plan.instances.length, slot, plan.params.groupSize);
     socket = await openSocket(t, plan.instances[instance], slotUser(plan.runId, slot), events, { prefix: 'storm', reconnection: true });
     adoptSocket(context, socket);
     const s = socket;

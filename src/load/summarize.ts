@@ -1,4 +1,5 @@
 import type { DeliveryCounts, HistogramSummary, LoadPeriod, LoadReport, PerSenderDelivery, ThroughputStep } from './model.js';
+import { slotInstance } from './plan.js';
 import { LATENCY_BUCKETS_MS } from './stamp.js';
 
 /** The parts of Artillery's --output JSON gatecheck reads. */
@@ -28,7 +29,7 @@ function delivery(expected: number, received: number, duplicated: number, outOfO
 }
 
 /** Artillery's raw output -> the metrics and timeline of report.json. */
-export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number, stepRates: number[] = [], stepSeconds = 0): Pick<LoadReport, 'metrics' | 'timeline'> {
+export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number, stepRates: number[] = [], stepSeconds = 0, groupSize = Number.POSITIVE_INFINITY): Pick<LoadReport, 'metrics' | 'timeline'> {
   const counters = { ...(raw.aggregate.counters ?? {}) };
   const hist = histograms(raw.aggregate);
   const c = (name: string) => counters[name] ?? 0;
@@ -46,7 +47,7 @@ export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number, 
   }
   const perSender: PerSenderDelivery[] = [...senders].map((s) => ({
     sender: s,
-    instance: Number(s) % Math.max(1, instanceCount),
+    instance: slotInstance(Math.max(1, instanceCount), Number(s), groupSize),
     sent: c(`${prefix}.sender.${s}.sent`),
     ...delivery(c(`${prefix}.sender.${s}.expected`), c(`${prefix}.sender.${s}.received`), 0, 0),
   }));

@@ -41,7 +41,7 @@ export async function throughputVu(context: VuContext, events: Events): Promise<
   let socket: Socket | undefined;
   try {
     const t = await loadTarget();
-    const instance = slotInstance(plan.instances.length, slot);
+    const instance = slotInstance(plan.instances.length, slot, plan.params.groupSize);
     socket = await openSocket(t, plan.instances[instance], slotUser(plan.runId, slot), events, { prefix: 'throughput' });
     adoptSocket(context, socket);
     const receiver = createReceiver(plan, slot, instance, 'throughput', events, perSenderEnabled(plan));

@@ -24,7 +24,7 @@ describe('load building blocks', () => {
     const p = fanoutParameters({ connections: 10, groupSize: 4, sendersPerGroup: 1 });
     expect(groupPeers(p, 0)).toEqual([1, 2, 3]);
     expect(groupPeers(p, 9)).toEqual([8]);
-    expect([0, 1, 2, 3].map((s) => slotInstance(2, s))).toEqual([0, 1, 0, 1]);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((s) => slotInstance(2, s, 4))).toEqual([0, 1, 0, 1, 1, 0, 1, 0]);
     expect([0, 1, 4, 5].map((s) => isSender(p, s))).toEqual([true, false, true, false]);
     expect(fanoutParameters({ groupSize: 1, sendersPerGroup: 9 })).toMatchObject({ groupSize: 2, sendersPerGroup: 2 });
   });
