@@ -36,25 +36,24 @@ export function planOf(context: VuContext, hook: string): FanoutPlan {
   return plan;
 }
 
+type Via = 'live' | 'sync' | 'catch-up';
+
 export interface Receiver {
   tracker: DeliveryTracker;
   /** Id of the newest message:new of this run that reached the VU (for messages:sync). */
   lastMessageId?: string;
-  /** While set, deliveries by sync are a late joiner catching up, not a recovery after a drop. */
-  lateJoinSync: boolean;
-  /** Counts one delivery (live, or recovered by sync when `via` says so); false when it was not new. */
-  deliver(message: { id?: unknown; _id?: unknown; content?: unknown } | undefined, via: 'live' | 'sync'): boolean;
+  /**
+   * Counts one delivery: live (measured), recovered by messages:sync after a drop, or fetched by sync
+   * as a late joiner catching up; false when it was not new.
+   */
+  deliver(message: { id?: unknown; _id?: unknown; content?: unknown } | undefined, via: Via): boolean;
 }
 
 /** What a VU does with each message of this run that reaches it: measure, classify, count. */
 export function createReceiver(plan: FanoutPlan, slot: number, instance: number, prefix: string, events: Events, perSender: boolean): Receiver {
   const tracker = new DeliveryTracker();
-  let lateJoin = false;
   const receiver: Receiver = {
     tracker,
-    set lateJoinSync(on: boolean) {
-      lateJoin = on;
-    },
     deliver(message, via) {
       const stamp = decodeStamp(message?.content, plan.runId);
       if (!stamp || stamp.senderSlot === slot) return false;
@@ -71,8 +70,8 @@ export function createReceiver(plan: FanoutPlan, slot: number, instance: number,
       events.emit('counter', `${prefix}.received`, 1);
       events.emit('counter', `${prefix}.received.${where}`, 1);
       if (perSender) events.emit('counter', `${prefix}.sender.${stamp.senderSlot}.received`, 1);
-      if (via === 'sync') {
-        if (!lateJoin) events.emit('counter', `${prefix}.recovered_by_sync`, 1);
+      if (via !== 'live') {
+        events.emit('counter', via === 'sync' ? `${prefix}.recovered_by_sync` : `${prefix}.late_join_synced`, 1);
         return true;
       }
       const now = Date.now();
@@ -154,47 +153,73 @@ export async function sendOnSchedule(
   return seq;
 }
 
-/** The fan-out VU: connect, listen, send on schedule (senders), drain. */
-export async function fanoutVu(context: VuContext, events: Events): Promise<void> {
-  const plan = planOf(context, 'gatecheckFanoutPlan');
-  const slot = slotOf(context, plan, events, 'fanout');
+/** What every scenario's VU has once it is connected: its slot, socket, receiver and conversation. */
+export interface Vu {
+  plan: FanoutPlan;
+  slot: number;
+  t: Target;
+  instance: number;
+  socket: Socket;
+  receiver: Receiver;
+  conversationId: string;
+}
+
+/**
+ * The life every scenario's VU shares: take its slot, open its socket on its instance, count what
+ * reaches it, catch up if it came late; then the scenario's part; then wait out the drain. A VU beyond
+ * the planned connections does nothing; a failure closes the socket and fails the VU.
+ */
+export async function runVu(context: VuContext, events: Events, opts: { prefix: string; hook: string; reconnection?: boolean }, body: (vu: Vu) => Promise<void>): Promise<void> {
+  const { prefix } = opts;
+  const plan = planOf(context, opts.hook);
+  const slot = slotOf(context, plan, events, prefix);
   if (slot === undefined) return;
   let socket: Socket | undefined;
   try {
     const t = await loadTarget();
     const instance = slotInstance(plan.instances.length, slot, plan.params.groupSize);
-    socket = await openSocket(t, plan.instances[instance], slotUser(plan.runId, slot), events, { prefix: 'fanout' });
+    socket = await openSocket(t, plan.instances[instance], slotUser(plan.runId, slot), events, { prefix, reconnection: opts.reconnection });
     adoptSocket(context, socket);
-    const receiver = createReceiver(plan, slot, instance, 'fanout', events, perSenderEnabled(plan));
+    const receiver = createReceiver(plan, slot, instance, prefix, events, perSenderEnabled(plan));
     socket.on(t.dialect.eventName('message:new'), (m) => receiver.deliver(m, 'live'));
-    await catchUpIfLate(socket, t, plan, slot, receiver, 'fanout', events);
-    if (isSender(plan.params, slot)) await sendOnSchedule(socket, t, plan, slot, instance, 'fanout', events);
+    await catchUpIfLate(socket, t, plan, slot, receiver, prefix, events);
+    await body({ plan, slot, t, instance, socket, receiver, conversationId: plan.conversations[Math.floor(slot / plan.params.groupSize)] });
     await sleepUntil(plan.endAt);
     recordLoopLag(events);
   } catch (err) {
-    events.emit('counter', 'fanout.vu_failed', 1);
+    events.emit('counter', `${prefix}.vu_failed`, 1);
     socket?.close();
     throw err;
   }
 }
 
+/** The fan-out VU: connect, listen, send on schedule (senders), drain. */
+export async function fanoutVu(context: VuContext, events: Events): Promise<void> {
+  await runVu(context, events, { prefix: 'fanout', hook: 'gatecheckFanoutPlan' }, async ({ plan, slot, t, instance, socket }) => {
+    if (isSender(plan.params, slot)) await sendOnSchedule(socket, t, plan, slot, instance, 'fanout', events);
+  });
+}
+
+/** Asks messages:sync for what followed `lastMessageId` (or everything) and counts the new ones. */
+export async function syncInto(socket: Socket, t: Target, conversationId: string, lastMessageId: string | undefined, receiver: Receiver, via: 'sync' | 'catch-up', prefix: string, events: Events): Promise<void> {
+  try {
+    const payload = lastMessageId ? { conversationId, lastMessageId } : { conversationId };
+    const ack = (await socket.timeout(t.config.timeouts.actionMs).emitWithAck(t.dialect.eventName('messages:sync'), payload)) as { messages?: unknown[] } | undefined;
+    events.emit('counter', `${prefix}.syncs`, 1);
+    for (const m of ack?.messages ?? []) receiver.deliver(m as Record<string, unknown>, via);
+  } catch {
+    events.emit('counter', `${prefix}.sync_failed`, 1);
+  }
+}
+
 /**
  * A receiver that became ready after sending began (Artillery's workers start a little after the
- * \`before\` hook fixed the schedule, so the last arrivals can be late) fetches what it missed with
- * messages:sync. Those deliveries count, without a latency (\`PREFIX.late_join_synced\`): they measure
+ * `before` hook fixed the schedule, so the last arrivals can be late) fetches what it missed with
+ * messages:sync. Those deliveries count, without a latency (`PREFIX.late_join_synced`): they measure
  * the generator's start, not the server, and the summary says so.
  */
 export async function catchUpIfLate(socket: Socket, t: Target, plan: FanoutPlan, slot: number, receiver: Receiver, prefix: string, events: Events): Promise<void> {
   if (Date.now() < plan.startAt) return;
   events.emit('counter', `${prefix}.late_join`, 1);
-  const conversationId = plan.conversations[Math.floor(slot / plan.params.groupSize)];
-  try {
-    const ack = (await socket.timeout(t.config.timeouts.actionMs).emitWithAck(t.dialect.eventName('messages:sync'), { conversationId })) as { messages?: unknown[] } | undefined;
-    receiver.lateJoinSync = true;
-    for (const m of ack?.messages ?? []) if (receiver.deliver(m as Record<string, unknown>, 'sync')) events.emit('counter', `${prefix}.late_join_synced`, 1);
-  } catch {
-    events.emit('counter', `${prefix}.sync_failed`, 1);
-  } finally {
-    receiver.lateJoinSync = false;
-  }
+  await syncInto(socket, t, plan.conversations[Math.floor(slot / plan.params.groupSize)], undefined, receiver, 'catch-up', prefix, events);
 }

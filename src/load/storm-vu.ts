@@ -1,7 +1,6 @@
-import type { Socket } from 'socket.io-client';
-import { catchUpIfLate, createReceiver, fanoutPlan, perSenderEnabled, planOf, sendOnSchedule, slotOf } from './fanout-vu.js';
-import { groupPeers, isSender, slotInstance, slotUser, type FanoutPlan } from './plan.js';
-import { adoptSocket, loadTarget, openSocket, readyEventOf, recordLoopLag, sleepUntil, type Events, type VuContext } from './vu-kit.js';
+import { fanoutPlan, runVu, sendOnSchedule, syncInto } from './fanout-vu.js';
+import { groupPeers, isSender, slotUser, type FanoutPlan } from './plan.js';
+import { readyEventOf, sleepUntil, type Events, type VuContext } from './vu-kit.js';
 
 /** Storm knobs (scenario variables): mode, when after the first send, how long an instance stays down. */
 export function stormSchedule(vars: Record<string, unknown>, plan: FanoutPlan): FanoutPlan {
@@ -24,22 +23,8 @@ export async function stormPlan(context: VuContext): Promise<void> {
  * then asks `messages:sync` for what it missed. At the end it checks the presence it saw of its peers.
  */
 export async function stormVu(context: VuContext, events: Events): Promise<void> {
-  const plan = planOf(context, 'gatecheckStormPlan');
-  const storm = plan.storm!;
-  const slot = slotOf(context, plan, events, 'storm');
-  if (slot === undefined) return;
-  let socket: Socket | undefined;
-  try {
-    const t = await loadTarget();
-    const instance = slotInstance(plan.instances.length, slot, plan.params.groupSize);
-    socket = await openSocket(t, plan.instances[instance], slotUser(plan.runId, slot), events, { prefix: 'storm', reconnection: true });
-    adoptSocket(context, socket);
-    const s = socket;
-    const conversationId = plan.conversations[Math.floor(slot / plan.params.groupSize)];
-    const receiver = createReceiver(plan, slot, instance, 'storm', events, perSenderEnabled(plan));
-    s.on(t.dialect.eventName('message:new'), (m) => receiver.deliver(m, 'live'));
-    await catchUpIfLate(s, t, plan, slot, receiver, 'storm', events);
-
+  await runVu(context, events, { prefix: 'storm', hook: 'gatecheckStormPlan', reconnection: true }, async ({ plan, slot, t, instance, socket: s, receiver, conversationId }) => {
+    const storm = plan.storm!;
     // What this VU last heard about each peer: at the end every peer is connected, so none may be offline.
     const peers = new Set(groupPeers(plan.params, slot).map((p) => slotUser(plan.runId, p)));
     const lastPresence = new Map<string, 'online' | 'offline'>();
@@ -63,7 +48,7 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
       events.emit('counter', 'reconnect.reconnected', 1);
       if (s.recovered) events.emit('counter', 'reconnect.recovered', 1);
       downSince = undefined;
-      reconnecting = syncMissed(s, t.dialect.eventName('messages:sync'), conversationId, receiver, t.config.timeouts.actionMs, events);
+      reconnecting = syncInto(s, t, conversationId, receiver.lastMessageId, receiver, 'sync', 'storm', events);
     });
 
     // The outage: from the storm until the killed instance is back (instance mode) or the usual reconnect delay.
@@ -84,22 +69,5 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
     events.emit('counter', 'presence.peers_checked', peers.size);
     await sleepUntil(plan.endAt);
     finished = true;
-    recordLoopLag(events);
-  } catch (err) {
-    events.emit('counter', 'storm.vu_failed', 1);
-    socket?.close();
-    throw err;
-  }
-}
-
-/** After a reconnect: what the VU missed, asked of messages:sync from the last message it saw. */
-async function syncMissed(socket: Socket, event: string, conversationId: string, receiver: ReturnType<typeof createReceiver>, timeoutMs: number, events: Events): Promise<void> {
-  try {
-    const payload = receiver.lastMessageId ? { conversationId, lastMessageId: receiver.lastMessageId } : { conversationId };
-    const ack = (await socket.timeout(timeoutMs).emitWithAck(event, payload)) as { messages?: unknown[] } | undefined;
-    events.emit('counter', 'storm.syncs', 1);
-    for (const m of ack?.messages ?? []) receiver.deliver(m as Record<string, unknown>, 'sync');
-  } catch {
-    events.emit('counter', 'storm.sync_failed', 1);
-  }
+  });
 }

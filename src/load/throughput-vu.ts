@@ -1,7 +1,6 @@
-import type { Socket } from 'socket.io-client';
-import { catchUpIfLate, createReceiver, fanoutPlan, perSenderEnabled, planOf, sendOnSchedule, slotOf } from './fanout-vu.js';
-import { isSender, slotInstance, slotUser, type FanoutPlan } from './plan.js';
-import { adoptSocket, loadTarget, openSocket, recordLoopLag, sleepUntil, type Events, type VuContext } from './vu-kit.js';
+import { fanoutPlan, runVu, sendOnSchedule } from './fanout-vu.js';
+import { isSender, type FanoutPlan } from './plan.js';
+import { type Events, type VuContext } from './vu-kit.js';
 
 /** The offered rates (messages a second over all senders), e.g. "20,40,80,160,320". */
 export function stepRates(vars: Record<string, unknown>): number[] {
@@ -34,31 +33,13 @@ export async function throughputPlan(context: VuContext): Promise<void> {
  * say at which offered rate ack latency bends.
  */
 export async function throughputVu(context: VuContext, events: Events): Promise<void> {
-  const plan = planOf(context, 'gatecheckThroughputPlan');
-  const steps = plan.steps!;
-  const slot = slotOf(context, plan, events, 'throughput');
-  if (slot === undefined) return;
-  let socket: Socket | undefined;
-  try {
-    const t = await loadTarget();
-    const instance = slotInstance(plan.instances.length, slot, plan.params.groupSize);
-    socket = await openSocket(t, plan.instances[instance], slotUser(plan.runId, slot), events, { prefix: 'throughput' });
-    adoptSocket(context, socket);
-    const receiver = createReceiver(plan, slot, instance, 'throughput', events, perSenderEnabled(plan));
-    socket.on(t.dialect.eventName('message:new'), (m) => receiver.deliver(m, 'live'));
-    await catchUpIfLate(socket, t, plan, slot, receiver, 'throughput', events);
-    if (isSender(plan.params, slot)) {
-      let seq = 0;
-      for (const [i, rate] of steps.rates.entries()) {
-        const from = plan.startAt + i * steps.stepMs;
-        seq = await sendOnSchedule(socket, t, plan, slot, instance, 'throughput', events, { from, until: from + steps.stepMs, rate: rate / senderCount(plan), tag: `step_${i}`, firstSeq: seq });
-      }
+  await runVu(context, events, { prefix: 'throughput', hook: 'gatecheckThroughputPlan' }, async ({ plan, slot, t, instance, socket }) => {
+    if (!isSender(plan.params, slot)) return;
+    const steps = plan.steps!;
+    let seq = 0;
+    for (const [i, rate] of steps.rates.entries()) {
+      const from = plan.startAt + i * steps.stepMs;
+      seq = await sendOnSchedule(socket, t, plan, slot, instance, 'throughput', events, { from, until: from + steps.stepMs, rate: rate / senderCount(plan), tag: `step_${i}`, firstSeq: seq });
     }
-    await sleepUntil(plan.endAt);
-    recordLoopLag(events);
-  } catch (err) {
-    events.emit('counter', 'throughput.vu_failed', 1);
-    socket?.close();
-    throw err;
-  }
+  });
 }
