@@ -5,10 +5,11 @@ import type { Logger } from 'pino';
 import type { Secret, TargetConfig } from '../config/schema.js';
 import { TargetError, UsageError } from '../errors.js';
 import { runArtillery, type PlanAnnouncement } from '../load/artillery-run.js';
+import type { ReferenceGateway } from '../target/reference-launcher.js';
 import { assertReachable } from '../target/reachability.js';
 import { readRedisSet } from '../target/redis-inspect.js';
 import type { LoadReport } from '../load/model.js';
-import { fanoutParameters } from '../load/plan.js';
+import { fanoutParameters, type StormSchedule } from '../load/plan.js';
 import { stepRates } from '../load/throughput-vu.js';
 import { resolveScenario } from '../load/scenario.js';
 import { summarizeArtillery, type ArtilleryOutput } from '../load/summarize.js';
@@ -112,7 +113,7 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
     const redisOf = target.config.capabilities.redis;
     if (isStorm && redisOf && !flags.threshold?.length && !fromConfig?.length) thresholds.push(parseThreshold('presence.stale_online == 0'));
     let announced: PlanAnnouncement | undefined;
-    const faults: Array<NodeJS.Timeout> = [];
+    let cancelFault = () => {};
     const startedAt = new Date();
     const started = performance.now();
     const say = (line: string) => human.write(redactor.text(`  [${String(Math.round((performance.now() - started) / 1000)).padStart(3)}s] ${line}\n`));
@@ -146,21 +147,10 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
       onPlan: (plan) => {
         announced = plan;
         say(`plan ${plan.runId}: sending ${plan.startAt}..${plan.sendUntil}, VUs end ${plan.endAt} (epoch ms)`);
-        const storm = plan.storm;
-        if (storm?.mode !== 'instance' || !target.gateway) return;
-        const victim = target.gateway.instances[storm.instance];
-        faults.push(
-          setTimeout(() => {
-            say(`storm: killing instance ${storm.instance + 1} (${victim.url})`);
-            victim.kill('SIGKILL').then(
-              () => faults.push(setTimeout(() => victim.restart().then(() => say(`storm: instance ${storm.instance + 1} is back`), (err) => say(`storm: restart failed: ${(err as Error).message}`)), storm.outageMs)),
-              (err) => say(`storm: kill failed: ${(err as Error).message}`),
-            );
-          }, Math.max(0, storm.at - Date.now())),
-        );
+        if (plan.storm?.mode === 'instance' && target.gateway) cancelFault = scheduleInstanceKill(target.gateway, plan.storm, say);
       },
     });
-    faults.forEach(clearTimeout);
+    cancelFault();
     let raw: ArtilleryOutput;
     try {
       raw = JSON.parse(await readFile(rawFile, 'utf8'));
@@ -188,15 +178,7 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
       passed: ok && !generator.saturated,
     };
     printLoadSummary(human, report);
-    if (flags.reportDir) {
-      await mkdir(flags.reportDir, { recursive: true });
-      await writeFile(join(flags.reportDir, 'report.json'), redactor.json(report, 2) + '\n');
-      await writeFile(join(flags.reportDir, 'artillery.json'), redactor.json(raw, 2) + '\n');
-      const written = ['report.json', 'artillery.json'];
-      await writeFile(join(flags.reportDir, 'report.html'), redactor.text(renderLoadHtml(report)));
-      written.push('report.html');
-      human.write(`reports: ${written.map((f) => join(flags.reportDir!, f)).join(', ')}\n`);
-    }
+    if (flags.reportDir) human.write(`reports: ${(await writeLoadReports(flags.reportDir, report, raw, redactor)).join(', ')}\n`);
     if (flags.json) process.stdout.write(redactor.json(report, 2) + '\n');
     return { code: loadExitCode(ok, generator.saturated, Boolean(flags.allowSaturated)), report };
   } finally {
@@ -255,4 +237,39 @@ async function staleOnline(url: Secret, key: string, userPrefix: string): Promis
     if (stale === 0 || Date.now() > deadline) return stale;
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Instance storm: SIGKILL that reference instance at the announced time, restart it after the outage. */
+function scheduleInstanceKill(gateway: ReferenceGateway, storm: StormSchedule, say: (line: string) => void): () => void {
+  const victim = gateway.instances[storm.instance];
+  const name = `instance ${storm.instance + 1}`;
+  let cancelled = false;
+  const timer = setTimeout(async () => {
+    try {
+      say(`storm: killing ${name} (${victim.url})`);
+      await victim.kill('SIGKILL');
+      await new Promise((r) => setTimeout(r, storm.outageMs));
+      if (cancelled) return;
+      await victim.restart();
+      say(`storm: ${name} is back`);
+    } catch (err) {
+      say(`storm: ${name}: ${(err as Error).message}`);
+    }
+  }, Math.max(0, storm.at - Date.now()));
+  return () => {
+    cancelled = true;
+    clearTimeout(timer);
+  };
+}
+
+/** report.json, Artillery's raw output and report.html, every secret redacted; answers the paths. */
+async function writeLoadReports(dir: string, report: LoadReport, raw: ArtilleryOutput, redactor: Redactor): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files: Array<[string, string]> = [
+    ['report.json', redactor.json(report, 2) + '\n'],
+    ['artillery.json', redactor.json(raw, 2) + '\n'],
+    ['report.html', redactor.text(renderLoadHtml(report))],
+  ];
+  await Promise.all(files.map(([name, text]) => writeFile(join(dir, name), text)));
+  return files.map(([name]) => join(dir, name));
 }
