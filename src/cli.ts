@@ -74,11 +74,11 @@ export function buildProgram(): Command {
     program
       .command('load')
       .description('Run an Artillery load scenario (scenarios/NAME.yml). With no --target/--url it starts the reference gateway: two instances and a Redis.')
-      .argument('<scenario>', 'a scenario of scenarios/ (fanout, reconnection-storm) or a path to a scenario file')
+      .argument('<scenario>', 'a scenario of scenarios/ (fanout, reconnection-storm, throughput) or a path to a scenario file')
       .option('--connections <n>', 'connections (one VU, one user, one socket each)', argParser(positiveInt('--connections')))
       .option('--vus <n>', 'the same as --connections for the fan-out scenario', argParser(positiveInt('--vus')))
-      .option('--rate <n>', 'messages a second per sender', argParser(positiveNumber('--rate')))
-      .option('--duration <seconds>', 'seconds of sending', argParser(positiveNumber('--duration')))
+      .option('--rate <n>', 'messages a second per sender (throughput: the top offered rate over all senders; the steps double up to it)', argParser(positiveNumber('--rate')))
+      .option('--duration <seconds>', 'seconds of sending (throughput: seconds per step)', argParser(positiveNumber('--duration')))
       .option('--ramp <seconds>', 'seconds over which the connections arrive (the scenario\'s rampSeconds and phase duration)', argParser(positiveNumber('--ramp')))
       .option('--settle <seconds>', 'seconds between the last arrival and the first send (the scenario\'s settleSeconds)', argParser(positiveNumber('--settle')))
       .addOption(new Option('--engine <name>', "Artillery engine: its built-in socketio, or artillery-engine-socketio-v3").choices(['socketio', 'socketio-v3']).default('socketio'))
@@ -130,6 +130,13 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv = process.argv): Promise<void> {
+  // A reader that went away (`gatecheck ... | head`) is not an error worth a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  }
   const program = buildProgram();
   try {
     if (argv.length <= 2) {

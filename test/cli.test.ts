@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
+import { CLI, runCli } from './support/cli.js';
 
 const tmp = await mkdtemp(join(tmpdir(), 'gatecheck-cli-'));
 
@@ -91,6 +91,17 @@ describe('gatecheck CLI', () => {
     } finally {
       silent.close();
     }
+  });
+
+  it('a reader that goes away (| head) ends it quietly: exit 0, no EPIPE stack trace', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, 'load', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.destroy(); // the reader is gone before the first write
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(stderr).not.toMatch(/EPIPE|at /);
+    expect(code).toBe(0);
   });
 
   it('init writes a template that is a valid config, and refuses to overwrite', async () => {
