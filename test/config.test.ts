@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseTargetConfig } from '../src/config/load.js';
 import { resolveSecretsOf } from '../src/commands/secrets.js';
-import { Redactor } from '../src/report/redact.js';
+import { Redactor } from '../src/secrets/redactor.js';
 import { fillTemplate } from '../src/target/template.js';
 
 describe('target config', () => {
@@ -48,7 +48,7 @@ describe('target config', () => {
   });
 
   it('collects every secret a config resolves and redacts them, tokens included', () => {
-    process.env.GC_TEST_SECRET = 'super-secret-signing-key';
+    vi.stubEnv('GC_TEST_SECRET', 'super-secret-signing-key');
     const config = parseTargetConfig({
       instances: [{ url: 'http://127.0.0.1:1' }],
       auth: { mint: { secret: { env: 'GC_TEST_SECRET' } } },
@@ -56,9 +56,8 @@ describe('target config', () => {
     });
     const redactor = new Redactor();
     redactor.add(...resolveSecretsOf(config));
-    const issued = new Set<string>();
-    redactor.track(issued);
-    issued.add('eyJhbGciOi.token-issued-later.sig');
+    vi.unstubAllEnvs();
+    redactor.add('eyJhbGciOi.token-issued-later.sig');
     const text = redactor.json({ a: 'key super-secret-signing-key', b: 'pw p4ssw0rd-here', c: 'Bearer eyJhbGciOi.token-issued-later.sig' });
     expect(text).not.toMatch(/super-secret|p4ssw0rd|token-issued-later/);
     expect(text.match(/\[redacted\]/g)).toHaveLength(3);

@@ -1,3 +1,5 @@
+import { summarize } from './timeline.js';
+
 /** What came back for one client action: its ack, an error event, NestJS's `exception`, nothing, or a disconnect. */
 export type Outcome =
   | { kind: 'ack'; value: unknown; ms: number }
@@ -9,11 +11,11 @@ export type Outcome =
 export function describeOutcome(o: Outcome): string {
   switch (o.kind) {
     case 'ack':
-      return `ack ${JSON.stringify(o.value)?.slice(0, 200)}`;
+      return `ack ${summarize(o.value)}`;
     case 'error':
-      return `error event ${JSON.stringify(o.payload).slice(0, 200)}`;
+      return `error event ${summarize(o.payload)}`;
     case 'exception':
-      return `exception event ${JSON.stringify(o.payload).slice(0, 200)}`;
+      return `exception event ${summarize(o.payload)}`;
     case 'timeout':
       return `no answer within ${o.ms} ms (no ack, no error event)`;
     case 'disconnected':

@@ -1,9 +1,14 @@
 import { io, type Socket } from 'socket.io-client';
 import { TargetError } from '../errors.js';
+import { log } from '../log.js';
 import type { Dialect } from '../protocol/types.js';
 import type { Outcome } from './outcome.js';
 import type { Timeline } from './timeline.js';
+import { secrets } from '../secrets/redactor.js';
 import { summarize } from './timeline.js';
+
+/** How many events of one name a probe keeps (a flood beyond it is only counted). */
+const MAX_INBOX_PER_EVENT = 500;
 
 export type TokenVia = 'auth' | 'query' | 'header' | 'none';
 
@@ -46,6 +51,8 @@ export class Probe {
   private readonly socket: Socket;
   private readonly listeners = new Set<(e: Inbound) => void>();
   private readonly disconnectListeners = new Set<(reason: string) => void>();
+  private readonly perWire = new Map<string, number>();
+  private readonly overflow = new Map<string, number>();
   private seq = 0;
   private disconnectReason?: string;
   private everConnected = false;
@@ -85,6 +92,7 @@ export class Probe {
   connect(): Promise<ConnectResult> {
     const { timeline, via, url, connectTimeoutMs } = this.opts;
     timeline.add(this.label, 'out', 'connect', `${url} (token via ${via}${via === 'none' ? '' : ', redacted'})`);
+    log().debug({ probe: this.label, url, via }, 'probe connect');
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
@@ -95,11 +103,13 @@ export class Probe {
         cleanup();
         this.everConnected = true;
         timeline.add(this.label, 'in', 'connect', this.socket.id);
+        log().debug({ probe: this.label, sid: this.socket.id }, 'probe connected');
         resolve({ kind: 'connected' });
       };
       const onError = (err: Error & { data?: unknown; description?: unknown }) => {
         cleanup();
         timeline.add(this.label, 'in', 'connect_error', { message: err.message, data: err.data });
+        log().debug({ probe: this.label, message: err.message, data: summarize(err.data) }, 'probe connect_error');
         if (isTransportFailure(err)) {
           this.socket.close();
           reject(new TargetError(`cannot reach ${url}: ${transportCause(err)}`));
@@ -123,21 +133,31 @@ export class Probe {
     const payload = args[0];
     const documented = dialect.documentedName(wire);
     const entry: Inbound = { seq: this.seq++, at: performance.now(), wire, event: documented ?? wire, payload };
-    this.inbox.push(entry);
+    this.keep(entry);
     timeline.add(this.label, 'in', wire, payload);
+    traceWire(this.label, 'in', wire, payload);
     const schema = documented ? dialect.serverEventSchema(documented) : undefined;
     if (schema) {
       const result = schema.safeParse(payload);
       if (!result.success) {
-        timeline.violations.push({
-          who: this.label,
-          event: wire,
-          payload: summarize(payload),
-          issues: result.error.issues.map((i) => ({ path: i.path.join('.') || '(payload)', message: i.message })),
-        });
+        timeline.violation({ who: this.label, event: wire, payload, issues: result.error.issues.map((i) => ({ path: i.path.join('.') || '(payload)', message: i.message })) });
       }
     }
     for (const l of [...this.listeners]) l(entry);
+  }
+
+  /**
+   * Keeps the first MAX_INBOX_PER_EVENT events of each name and counts the rest: a server flooding one
+   * event cannot grow the harness without bound, and every kind of event still shows up.
+   */
+  private keep(entry: Inbound): void {
+    const kept = this.perWire.get(entry.wire) ?? 0;
+    if (kept < MAX_INBOX_PER_EVENT) {
+      this.perWire.set(entry.wire, kept + 1);
+      this.inbox.push(entry);
+    } else {
+      this.overflow.set(entry.wire, (this.overflow.get(entry.wire) ?? 0) + 1);
+    }
   }
 
   /** Every recorded event of that name (and predicate), oldest first. */
@@ -218,6 +238,7 @@ export class Probe {
     const ms = () => Math.round(performance.now() - started);
     const firstSeq = this.seq;
     timeline.add(this.label, 'out', wire, payload);
+    traceWire(this.label, 'out', wire, payload);
     return new Promise((resolve) => {
       let settled = false;
       const settle = (o: Outcome) => {
@@ -246,6 +267,7 @@ export class Probe {
       if (!this.socket.connected) return onDisconnect(this.disconnectReason ?? 'not connected');
       this.socket.emit(wire, payload, (value: unknown) => {
         timeline.add(this.label, 'in', `ack(${wire})`, value);
+        traceWire(this.label, 'in', `ack(${wire})`, value);
         settle({ kind: 'ack', value, ms: ms() });
       });
     });
@@ -265,6 +287,7 @@ export class Probe {
   send(event: string, payload: unknown): void {
     const wire = this.opts.dialect.eventName(event);
     this.opts.timeline.add(this.label, 'out', wire, payload);
+    traceWire(this.label, 'out', wire, payload);
     this.socket.emit(wire, payload);
   }
 
@@ -284,10 +307,22 @@ export class Probe {
     await new Promise((r) => setImmediate(r));
   }
 
+  /** What arrived, as counts per event in order of first arrival, e.g. `connected, message:new ×3`. */
   inboxSummary(): string {
     if (this.inbox.length === 0) return 'nothing';
-    return this.inbox.map((e) => e.wire).join(', ');
+    const counts = new Map<string, number>();
+    for (const e of this.inbox) counts.set(e.wire, (counts.get(e.wire) ?? 0) + 1);
+    for (const [wire, n] of this.overflow) counts.set(wire, (counts.get(wire) ?? 0) + n);
+    const parts = [...counts].map(([wire, n]) => secrets.clip(wire, 60) + (n > 1 ? ` ×${n}` : ''));
+    return parts.length > 12 ? `${parts.slice(0, 12).join(', ')} and ${parts.length - 12} other events` : parts.join(', ');
   }
+}
+
+/** Every event on the wire: its name at debug, with the (redacted, shortened) payload at trace. */
+function traceWire(probe: string, dir: 'in' | 'out', event: string, payload: unknown): void {
+  const logger = log();
+  if (logger.isLevelEnabled('trace')) logger.trace({ probe, dir, event, payload: summarize(payload) }, 'probe event');
+  else if (logger.isLevelEnabled('debug')) logger.debug({ probe, dir, event }, 'probe event');
 }
 
 function safely(where: Where | undefined, payload: unknown): boolean {

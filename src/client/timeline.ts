@@ -1,3 +1,5 @@
+import { secrets } from '../secrets/redactor.js';
+
 /** What each probe sent and received during one case: the evidence a server author reads first. */
 export interface TimelineEntry {
   /** ms since the case started */
@@ -15,9 +17,23 @@ export interface Violation {
   payload: string;
 }
 
-const MAX_DATA = 240;
-const MAX_ENTRIES = 400;
+/** What a bounded timeline left out, so a report can say what was cut. */
+export interface TimelineCuts {
+  /** Entries not recorded, per `who dir event`. */
+  entries: Record<string, number>;
+  /** Contract violations beyond the first MAX_VIOLATIONS (they are counted, not kept). */
+  violations: number;
+}
 
+// A server that floods a probe must not flood the report: the first entries of each kind tell the
+// story, the counts tell the rest.
+const MAX_DATA = 240;
+const MAX_ENTRIES = 300;
+const MAX_PER_KIND = 25;
+const MAX_VIOLATIONS = 20;
+const MAX_ISSUES = 10;
+
+/** A payload as one short line: redacted first, then shortened. */
 export function summarize(value: unknown): string {
   let text: string;
   try {
@@ -25,28 +41,57 @@ export function summarize(value: unknown): string {
   } catch {
     text = String(value);
   }
-  return text.length > MAX_DATA ? `${text.slice(0, MAX_DATA)}… (${text.length} chars)` : text;
+  return secrets.clip(text, MAX_DATA);
 }
 
 export class Timeline {
   readonly entries: TimelineEntry[] = [];
   readonly violations: Violation[] = [];
-  private dropped = 0;
+  private readonly perKind = new Map<string, number>();
+  private readonly cutEntries = new Map<string, number>();
+  private violationsCut = 0;
   constructor(private readonly startedAt = performance.now()) {}
 
   add(who: string, dir: TimelineEntry['dir'], event: string, data?: unknown): void {
-    if (this.entries.length >= MAX_ENTRIES) {
-      this.dropped++;
+    const kind = `${who} ${dir === 'out' ? '->' : dir === 'in' ? '<-' : '**'} ${event}`;
+    const seen = (this.perKind.get(kind) ?? 0) + 1;
+    this.perKind.set(kind, seen);
+    if (dir !== 'note' && (seen > MAX_PER_KIND || this.entries.length >= MAX_ENTRIES)) {
+      this.cutEntries.set(kind, (this.cutEntries.get(kind) ?? 0) + 1);
       return;
     }
-    this.entries.push({ t: Math.round(performance.now() - this.startedAt), who, dir, event, ...(data === undefined ? {} : { data: summarize(data) }) });
+    this.entries.push({ t: Math.round(performance.now() - this.startedAt), who, dir, event: secrets.clip(event, 120), ...(data === undefined ? {} : { data: summarize(data) }) });
   }
 
   note(message: string): void {
-    this.add('harness', 'note', message);
+    this.add('harness', 'note', secrets.clip(message, 1000));
   }
 
-  get droppedEntries(): number {
-    return this.dropped;
+  violation(v: { who: string; event: string; payload: unknown; issues: Violation['issues'] }): void {
+    if (this.violations.length >= MAX_VIOLATIONS) {
+      this.violationsCut++;
+      return;
+    }
+    const issues = v.issues.slice(0, MAX_ISSUES).map((i) => ({ path: secrets.clip(i.path, 200), message: secrets.clip(i.message, 300) }));
+    if (v.issues.length > MAX_ISSUES) issues.push({ path: '(more)', message: `${v.issues.length - MAX_ISSUES} more issues not listed` });
+    this.violations.push({ who: v.who, event: secrets.clip(v.event, 120), issues, payload: summarize(v.payload) });
+  }
+
+  /** Every violation, listed or only counted. */
+  get violationCount(): number {
+    return this.violations.length + this.violationsCut;
+  }
+
+  get cuts(): TimelineCuts | undefined {
+    if (this.cutEntries.size === 0 && this.violationsCut === 0) return undefined;
+    return { entries: Object.fromEntries(this.cutEntries), violations: this.violationsCut };
+  }
+
+  /** The recorded entries, closed by one note per kind that was cut. */
+  finish(): TimelineEntry[] {
+    const t = Math.round(performance.now() - this.startedAt);
+    const notes = [...this.cutEntries].map(([kind, n]): TimelineEntry => ({ t, who: 'harness', dir: 'note', event: `${n} more "${kind}" not recorded (the timeline keeps the first ${MAX_PER_KIND} of each kind, ${MAX_ENTRIES} in all)` }));
+    if (this.violationsCut) notes.push({ t, who: 'harness', dir: 'note', event: `${this.violationsCut} more contract violations not listed (the first ${MAX_VIOLATIONS} are)` });
+    return [...this.entries, ...notes];
   }
 }

@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
 import { runConformance } from '../conformance/conform.js';
 import { ConsoleReporter } from '../report/console.js';
+import { JsonReporter } from '../report/json.js';
+import { JunitReporter } from '../report/junit.js';
 import { exitCodeFor } from '../report/model.js';
-import { Redactor } from '../report/redact.js';
-import { writeConformanceReports } from '../report/write.js';
+import { ConformanceReporters, type ConformanceReporter } from '../report/reporter.js';
+import { Sink } from '../report/sink.js';
+import { secrets } from '../secrets/redactor.js';
 import { resolveSecretsOf } from './secrets.js';
 import { resolveTarget, type TargetFlags } from './target-options.js';
 
@@ -16,29 +19,29 @@ export interface ConformFlags extends TargetFlags {
 }
 
 export async function conformCommand(flags: ConformFlags, logger: Logger): Promise<number> {
-  const human = flags.json ? process.stderr : process.stdout;
-  const reporter = new ConsoleReporter(human, flags.verbose);
-  const redactor = new Redactor();
+  const sink = new Sink(flags.json ? process.stderr : process.stdout);
   const target = await resolveTarget(flags, logger);
   try {
-    redactor.add(...target.secrets, ...resolveSecretsOf(target.config));
-    if (target.warning) human.write(`note: ${target.warning}\n`);
+    secrets.add(...target.secrets, ...resolveSecretsOf(target.config));
+    if (target.warning) sink.say(`note: ${target.warning}\n`);
+    const reporters = new ConformanceReporters(sink, reportersFor(flags, sink));
     const report = await runConformance({
       config: target.config,
       target: target.summary,
       strict: flags.strict,
       filter: flags.filter,
-      onTokens: (tokens) => redactor.track(tokens.issued),
-      onCaseDone: (r, i, n) => reporter.caseDone(r, i, n),
+      onCaseDone: (r, i, n) => reporters.caseDone(r, i, n),
     });
-    reporter.summary(report);
-    if (flags.reportDir) {
-      const paths = await writeConformanceReports(flags.reportDir, report, redactor);
-      human.write(`reports: ${paths.join(', ')}\n`);
-    }
-    if (flags.json) process.stdout.write(redactor.json(report, 2) + '\n');
+    await reporters.end(report);
     return exitCodeFor(report);
   } finally {
     await target.stop();
   }
+}
+
+function reportersFor(flags: ConformFlags, sink: Sink): ConformanceReporter[] {
+  const list: ConformanceReporter[] = [new ConsoleReporter(sink, flags.verbose)];
+  if (flags.reportDir || flags.json) list.push(new JsonReporter(sink, { dir: flags.reportDir, stdout: flags.json }));
+  if (flags.reportDir) list.push(new JunitReporter(sink, flags.reportDir));
+  return list;
 }

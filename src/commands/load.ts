@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -16,7 +16,8 @@ import { summarizeArtillery, type ArtilleryOutput } from '../load/summarize.js';
 import { evaluateThresholds, parseThreshold } from '../load/thresholds.js';
 import { adapterComparison, printLoadSummary } from '../load/console.js';
 import { renderLoadHtml } from '../report/load-html.js';
-import { Redactor } from '../report/redact.js';
+import { Sink } from '../report/sink.js';
+import { secrets } from '../secrets/redactor.js';
 import { findProjectRoot } from '../target/project-root.js';
 import { resolveSecretsOf } from './secrets.js';
 import { resolveTarget, type TargetFlags } from './target-options.js';
@@ -65,17 +66,18 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
 async function compareAdapters(scenarioName: string, flags: LoadFlags, logger: Logger): Promise<number> {
   if (flags.target || flags.url?.length || flags.adapter) throw new UsageError('--compare-adapters runs the bundled reference gateway on each adapter: it takes no --target, --url or --adapter');
   const human = flags.json ? process.stderr : process.stdout;
+  const sink = new Sink(human);
   const runs: Array<{ adapter: 'pubsub' | 'streams'; code: number; report: LoadReport }> = [];
   for (const adapter of ['pubsub', 'streams'] as const) {
-    human.write(`\n=== adapter: ${adapter} ===\n`);
+    sink.say(`\n=== adapter: ${adapter} ===\n`);
     const reportDir = flags.reportDir ? join(flags.reportDir, adapter) : undefined;
     const { code, report } = await runLoad(scenarioName, { ...flags, adapter, reportDir, json: false, compareAdapters: false }, logger, human);
     runs.push({ adapter, code, report });
   }
   const comparison = adapterComparison(runs.map((r) => ({ adapter: r.adapter, report: r.report })));
-  human.write(`\n${comparison.table}\n`);
-  if (flags.reportDir) await writeFile(join(flags.reportDir, 'comparison.json'), JSON.stringify(comparison.rows, null, 2) + '\n');
-  if (flags.json) process.stdout.write(JSON.stringify({ schemaVersion: 1, kind: 'load-comparison', scenario: scenarioName, runs: comparison.rows }, null, 2) + '\n');
+  sink.say(`\n${comparison.table}\n`);
+  if (flags.reportDir) await sink.file(flags.reportDir, 'comparison.json', sink.json(comparison.rows));
+  if (flags.json) sink.stdout(sink.json({ schemaVersion: 1, kind: 'load-comparison', scenario: scenarioName, runs: comparison.rows }));
   return Math.max(...runs.map((r) => r.code));
 }
 
@@ -91,7 +93,7 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
     throw new UsageError('--vus and --connections are the same knob for this scenario (one VU holds one connection): give one');
   }
   const human = out ?? (flags.json ? process.stderr : process.stdout);
-  const redactor = new Redactor();
+  const sink = new Sink(human);
   if (flags.adapter && (flags.target || flags.url?.length)) throw new UsageError('--adapter chooses how the bundled reference gateway is built: it does not apply to --target/--url');
   const target = await resolveTarget(flags, logger, { rateLimit: null, adapter: flags.adapter });
   const work = await mkdtemp(join(tmpdir(), 'gatecheck-load-'));
@@ -102,8 +104,8 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
     // Flags, else the target config's load.thresholds for this scenario, else the scenario's defaults.
     const fromConfig = target.config.load?.thresholds[scenario.name];
     const thresholds = (flags.threshold?.length ? flags.threshold : fromConfig?.length ? fromConfig : scenario.defaultThresholds).map(parseThreshold);
-    redactor.add(...target.secrets, ...resolveSecretsOf(target.config));
-    if (target.warning) human.write(`note: ${target.warning}\n`);
+    secrets.add(...target.secrets, ...resolveSecretsOf(target.config));
+    if (target.warning) sink.say(`note: ${target.warning}\n`);
     if (stormMode === 'instance' && !target.gateway) {
       throw new UsageError('an instance storm kills and restarts a gateway instance: only the bundled reference gateway (no --target/--url) can be');
     }
@@ -116,7 +118,7 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
     let cancelFault = () => {};
     const startedAt = new Date();
     const started = performance.now();
-    const say = (line: string) => human.write(redactor.text(`  [${String(Math.round((performance.now() - started) / 1000)).padStart(3)}s] ${line}\n`));
+    const say = (line: string) => sink.say(`  [${String(Math.round((performance.now() - started) / 1000)).padStart(3)}s] ${line}\n`);
 
     const variables = variablesFrom(flags, isThroughput);
     const merged = { ...scenario.variables, ...variables };
@@ -133,7 +135,7 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
     };
     const runSeconds = params.rampSeconds + params.settleSeconds + sendSeconds + params.drainSeconds;
     const offered = steps ? `steps of ${steps.rates.join(', ')} msg/s over all senders, ${steps.seconds} s each` : `${params.ratePerSender} msg/s per sender for ${params.sendSeconds} s`;
-    human.write(`gatecheck load ${scenario.name}: ${params.connections} connections over ${target.config.instances.length} instance(s), ${offered} (engine ${flags.engine})\n`);
+    sink.say(`gatecheck load ${scenario.name}: ${params.connections} connections over ${target.config.instances.length} instance(s), ${offered} (engine ${flags.engine})\n`);
 
     const rawFile = join(work, 'artillery.json');
     const run = await runArtillery({
@@ -155,7 +157,7 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
     try {
       raw = JSON.parse(await readFile(rawFile, 'utf8'));
     } catch {
-      throw new TargetError(`Artillery ended (exit ${run.exitCode}) without a report; its last output:\n${redactor.text(run.tail.trim())}`);
+      throw new TargetError(`Artillery ended (exit ${run.exitCode}) without a report; its last output:\n${secrets.text(run.tail.trim())}`);
     }
     const { metrics, timeline } = summarizeArtillery(raw, target.config.instances.length, steps?.rates, steps?.seconds, params.groupSize);
     if (isStorm && redisOf && announced) metrics.values['presence.stale_online'] = await staleOnline(redisOf.url, redisOf.keys.online, `load-${announced.runId}-`);
@@ -177,9 +179,9 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
       generator,
       passed: ok && !generator.saturated,
     };
-    printLoadSummary(human, report);
-    if (flags.reportDir) human.write(`reports: ${(await writeLoadReports(flags.reportDir, report, raw, redactor)).join(', ')}\n`);
-    if (flags.json) process.stdout.write(redactor.json(report, 2) + '\n');
+    printLoadSummary(sink, report);
+    if (flags.reportDir) sink.say(`reports: ${(await writeLoadReports(sink, flags.reportDir, report, raw)).join(', ')}\n`);
+    if (flags.json) sink.stdout(sink.json(report));
     return { code: loadExitCode(ok, generator.saturated, Boolean(flags.allowSaturated)), report };
   } finally {
     await target.stop();
@@ -263,13 +265,10 @@ function scheduleInstanceKill(gateway: ReferenceGateway, storm: StormSchedule, s
 }
 
 /** report.json, Artillery's raw output and report.html, every secret redacted; answers the paths. */
-async function writeLoadReports(dir: string, report: LoadReport, raw: ArtilleryOutput, redactor: Redactor): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const files: Array<[string, string]> = [
-    ['report.json', redactor.json(report, 2) + '\n'],
-    ['artillery.json', redactor.json(raw, 2) + '\n'],
-    ['report.html', redactor.text(renderLoadHtml(report))],
-  ];
-  await Promise.all(files.map(([name, text]) => writeFile(join(dir, name), text)));
-  return files.map(([name]) => join(dir, name));
+async function writeLoadReports(sink: Sink, dir: string, report: LoadReport, raw: ArtilleryOutput): Promise<string[]> {
+  return Promise.all([
+    sink.file(dir, 'report.json', sink.json(report)),
+    sink.file(dir, 'artillery.json', sink.json(raw)),
+    sink.file(dir, 'report.html', renderLoadHtml(report)),
+  ]);
 }

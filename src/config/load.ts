@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { secrets } from '../secrets/redactor.js';
 import { targetConfigSchema, type Secret, type TargetConfig, type TargetConfigInput } from './schema.js';
 
 export function formatIssues(source: string, issues: readonly z.core.$ZodIssue[]): string {
@@ -54,11 +55,12 @@ export function configFromUrls(urls: string[]): TargetConfig {
   return parseTargetConfig(raw, '--url');
 }
 
+/** The secret's value, registered with the process's redactor before anyone can print it. */
 export function resolveSecret(secret: Secret, where: string): string {
-  if (typeof secret === 'string') return secret;
-  const value = process.env[secret.env];
-  if (value === undefined || value === '') {
+  const value = typeof secret === 'string' ? secret : process.env[secret.env];
+  if (typeof secret !== 'string' && !value) {
     throw new ConfigError(`${where}: environment variable ${secret.env} is not set (expected the secret there)`);
   }
-  return value;
+  secrets.add(value);
+  return value!;
 }

@@ -4,7 +4,7 @@ import type { ConformanceReport, TargetSummary } from '../report/model.js';
 import { summarize } from '../report/model.js';
 import { assertReachable } from '../target/reachability.js';
 import { RestClient } from '../target/rest.js';
-import { createTokenSource, type TokenSource } from '../target/tokens.js';
+import { createTokenSource } from '../target/tokens.js';
 import { ConnectPacer, UserAllocator } from '../target/users.js';
 import { runCases } from './runner.js';
 import type { CaseDef, CaseResult } from './types.js';
@@ -17,8 +17,6 @@ export interface ConformOptions {
   filter?: string[];
   onCaseStart?(c: CaseDef): void;
   onCaseDone?(r: CaseResult, index: number, total: number): void;
-  /** Called once the token source exists, so callers can redact every token it hands out. */
-  onTokens?(tokens: TokenSource): void;
 }
 
 export function selectCases(all: CaseDef[], filter?: string[]): CaseDef[] {
@@ -33,7 +31,6 @@ export async function runConformance(opts: ConformOptions): Promise<ConformanceR
   const started = performance.now();
   await Promise.all(config.instances.map((i) => assertReachable(i.url, config.socketPath)));
   const tokens = createTokenSource(config);
-  opts.onTokens?.(tokens);
   const module = dialectModule(config.dialect);
   // A fixed (pre-provisioned) Kraken world is shared by every case: they must take turns.
   if (config.kraken && 'fixed' in config.kraken.world) config.limits.concurrency = 1;

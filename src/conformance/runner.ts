@@ -1,4 +1,5 @@
 import { errorMessage, TargetError } from '../errors.js';
+import { log } from '../log.js';
 import { SetupError } from '../target/rest.js';
 import { assertReachable } from '../target/reachability.js';
 import { CaseContext, type RunEnvironment } from './context.js';
@@ -27,6 +28,7 @@ export async function runCases(opts: RunOptions): Promise<CaseResult[]> {
       const index = next++;
       const def = opts.cases[index];
       opts.onCaseStart?.(def);
+      log().debug({ case: def.id }, 'case start');
       let result: CaseResult;
       if (targetDown) result = blank(def, 'errored', `not run: ${targetDown}`);
       else if (Date.now() > runDeadline) result = blank(def, 'errored', `not run: the whole run exceeded its deadline of ${runMs} ms`);
@@ -43,6 +45,7 @@ export async function runCases(opts: RunOptions): Promise<CaseResult[]> {
         }
       }
       results[index] = result;
+      log().debug({ case: def.id, status: result.status, ms: result.durationMs, reason: result.reason || undefined }, 'case done');
       opts.onCaseDone?.(result);
     }
   };
@@ -69,7 +72,8 @@ async function runOne(def: CaseDef, env: RunEnvironment, strict: boolean, runDea
     if (violations.length > 0) {
       const v = violations[0];
       status = 'failed';
-      reason = `contract violation: ${v.who} received ${v.event} that does not match the documented shape (${v.issues.map((i) => `${i.path}: ${i.message}`).join('; ')})`;
+      const more = ctx.timeline.violationCount > 1 ? ` (${ctx.timeline.violationCount} violations in all)` : '';
+      reason = `contract violation: ${v.who} received ${v.event} that does not match the documented shape (${v.issues.map((i) => `${i.path}: ${i.message}`).join('; ')})${more}`;
     } else if (ctx.deviations.length > 0) {
       status = strict ? 'failed' : 'non-strict';
       reason = (strict ? 'strict mode: ' : '') + ctx.deviations.join('; ');
@@ -94,7 +98,7 @@ async function runOne(def: CaseDef, env: RunEnvironment, strict: boolean, runDea
     ...blank(def, status, reason),
     durationMs: Math.round(performance.now() - started),
     absenceMs: Math.round(ctx.absenceMs),
-    evidence: { failure, deviations: ctx.deviations, notes: ctx.notes, violations: ctx.timeline.violations, timeline: ctx.timeline.entries },
+    evidence: { failure, deviations: ctx.deviations, notes: ctx.notes, violations: ctx.timeline.violations, timeline: ctx.timeline.finish(), ...(ctx.timeline.cuts ? { cuts: ctx.timeline.cuts } : {}) },
   };
 }
 

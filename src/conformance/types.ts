@@ -1,4 +1,4 @@
-import type { TimelineEntry, Violation } from '../client/timeline.js';
+import type { TimelineCuts, TimelineEntry, Violation } from '../client/timeline.js';
 import type { CaseContext } from './context.js';
 
 export type CaseStatus = 'passed' | 'non-strict' | 'failed' | 'skipped' | 'errored';
@@ -37,6 +37,8 @@ export interface CaseEvidence {
   notes: string[];
   violations: Violation[];
   timeline: TimelineEntry[];
+  /** What the bounded timeline left out (only counted), when anything was. */
+  cuts?: TimelineCuts;
 }
 
 export interface CaseResult {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { TargetError } from '../errors.js';
+import { log } from '../log.js';
 import { killOnExit } from '../target/child-reaper.js';
 import { watchGenerator } from './generator-watch.js';
 import { PLAN_LINE } from './fanout-vu.js';
@@ -51,6 +52,7 @@ export async function runArtillery(opts: ArtilleryRunOptions): Promise<Artillery
   });
   killOnExit(child);
   if (!child.pid) throw new TargetError('could not start Artillery');
+  log().debug({ pid: child.pid, command: [process.execPath, ...args].join(' '), env: Object.keys(opts.env) }, 'artillery started');
   const watch = watchGenerator(child.pid);
   const progress = progressParser(opts.onProgress, (json) => {
     try {

@@ -1,4 +1,5 @@
 import { chalkFor } from '../report/console.js';
+import type { Sink } from '../report/sink.js';
 import type { HistogramSummary, LoadReport } from './model.js';
 
 const ms = (n: number | undefined) => (n === undefined ? '-' : `${n.toFixed(1)} ms`);
@@ -9,8 +10,8 @@ function latencyLine(name: string, h: HistogramSummary | undefined): string | un
 }
 
 /** The human summary of a load run: latencies, deliveries, thresholds with their values, generator health. */
-export function printLoadSummary(out: NodeJS.WriteStream, report: LoadReport): void {
-  const c = chalkFor(out);
+export function printLoadSummary(sink: Sink, report: LoadReport): void {
+  const c = chalkFor(sink.human);
   const h = report.metrics.histograms;
   const v = report.metrics.values;
   const prefix = v['storm.unrecovered'] !== undefined ? 'storm' : report.metrics.steps ? 'throughput' : 'fanout';
@@ -67,7 +68,7 @@ export function printLoadSummary(out: NodeJS.WriteStream, report: LoadReport): v
   lines.push(c.bold('generator'), `  event-loop lag p99 ${ms(g.eventLoopLagP99Ms)}, CPU ${g.cpuPct}% avg / ${g.cpuPeakPct}% peak of a core, open files ${g.fdPeak}${g.fdLimit ? ` of ${g.fdLimit}` : ''}`);
   if (g.saturated) lines.push(c.red(`  SATURATED: ${g.reasons.join('; ')}; these numbers measure the generator, not the server`));
   lines.push('', report.passed ? c.green(`PASSED in ${(report.durationMs / 1000).toFixed(1)}s`) : c.red(`FAILED in ${(report.durationMs / 1000).toFixed(1)}s`));
-  out.write(lines.join('\n') + '\n');
+  sink.say(lines.join('\n') + '\n');
 }
 
 export interface AdapterRow {

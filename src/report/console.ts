@@ -2,6 +2,8 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { CaseResult, CaseStatus } from '../conformance/types.js';
 import { renderTimeline } from './junit.js';
 import type { ConformanceReport } from './model.js';
+import type { ConformanceReporter } from './reporter.js';
+import type { Sink } from './sink.js';
 
 /** Colour only for a terminal, and never with NO_COLOR set. */
 export function chalkFor(stream: NodeJS.WriteStream): ChalkInstance {
@@ -11,10 +13,13 @@ export function chalkFor(stream: NodeJS.WriteStream): ChalkInstance {
 
 const MARK: Record<CaseStatus, string> = { passed: '✓', 'non-strict': '~', failed: '✗', skipped: '-', errored: '!' };
 
-export class ConsoleReporter {
+/** The human view: a line per case as it ends (the progress of a long run), evidence for failures, a summary. */
+export class ConsoleReporter implements ConformanceReporter {
   private readonly c: ChalkInstance;
-  constructor(private readonly out: NodeJS.WriteStream, private readonly verbose = false) {
-    this.c = chalkFor(out);
+  private readonly out: { write(text: string): void };
+  constructor(sink: Sink, private readonly verbose = false) {
+    this.c = chalkFor(sink.human);
+    this.out = { write: (text) => sink.say(text) };
   }
 
   private paint(status: CaseStatus, text: string): string {
@@ -39,6 +44,8 @@ export class ConsoleReporter {
     for (const v of r.evidence.violations.slice(0, 3)) {
       this.out.write(`      ${this.c.red('contract violation')} ${v.who} ${v.event}: ${v.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}\n`);
     }
+    const hidden = r.evidence.violations.length + (r.evidence.cuts?.violations ?? 0) - 3;
+    if (hidden > 0) this.out.write(`      ${this.c.gray(`(${hidden} more contract violations in the report)`)}\n`);
     const tl = renderTimeline(r).split('\n').filter(Boolean);
     if (tl.length) {
       this.out.write(`      ${this.c.gray('timeline (last 12):')}\n`);
@@ -46,7 +53,12 @@ export class ConsoleReporter {
     }
   }
 
-  summary(report: ConformanceReport): void {
+  async end(report: ConformanceReport): Promise<string[]> {
+    this.summary(report);
+    return [];
+  }
+
+  private summary(report: ConformanceReport): void {
     const s = report.summary;
     const parts = [
       this.c.green(`${s.passed} passed`),

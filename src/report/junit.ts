@@ -1,5 +1,7 @@
 import type { CaseResult } from '../conformance/types.js';
 import type { ConformanceReport } from './model.js';
+import type { ConformanceReporter } from './reporter.js';
+import type { Sink } from './sink.js';
 
 const esc = (s: string) =>
   s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
@@ -40,3 +42,15 @@ export function renderJunit(report: ConformanceReport): string {
 }
 
 export { timeline as renderTimeline };
+
+/** junit.xml in the report directory. */
+export class JunitReporter implements ConformanceReporter {
+  constructor(
+    private readonly sink: Sink,
+    private readonly dir: string,
+  ) {}
+
+  async end(report: ConformanceReport): Promise<string[]> {
+    return [await this.sink.file(this.dir, 'junit.xml', renderJunit(report))];
+  }
+}

@@ -29,6 +29,8 @@ export interface ConformanceReport {
   strict: boolean;
   summary: Summary;
   cases: CaseResult[];
+  /** Set when the report left evidence out to stay within its size bound, saying what. */
+  cut?: string;
 }
 
 export function summarize(cases: CaseResult[]): Summary {

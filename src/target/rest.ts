@@ -1,5 +1,7 @@
 import { resolveSecret } from '../config/load.js';
 import type { RestCall, RestCallName, TargetConfig } from '../config/schema.js';
+import { log } from '../log.js';
+import { secrets } from '../secrets/redactor.js';
 import { fillTemplate, readPath } from './template.js';
 
 export class SetupError extends Error {}
@@ -34,6 +36,7 @@ export class RestClient {
     const headers: Record<string, string> = actorToken ? { authorization: `Bearer ${actorToken}` } : {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     for (const [k, v] of Object.entries(this.config.rest?.headers ?? {})) headers[k] = resolveSecret(v, `rest.headers.${k}`);
+    log().debug({ call: name, method: spec.method, url: this.baseUrl + path, body: body === undefined ? undefined : secrets.clip(body, 500) }, 'REST request');
     let res: Response;
     try {
       res = await fetch(this.baseUrl + path, { method: spec.method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
@@ -41,16 +44,17 @@ export class RestClient {
       throw new SetupError(`REST ${name} (${spec.method} ${path}) did not answer: ${(err as Error).cause ? String((err as Error).cause) : (err as Error).message}`);
     }
     const text = await res.text();
+    log().debug({ call: name, status: res.status, body: secrets.clip(text, 500) }, 'REST answer');
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       /* a non-JSON body is reported as text */
     }
-    if (!res.ok) throw new SetupError(`REST ${name} (${spec.method} ${path}) answered ${res.status}: ${text.slice(0, 200)}`);
+    if (!res.ok) throw new SetupError(`REST ${name} (${spec.method} ${path}) answered ${res.status}: ${secrets.clip(text, 200)}`);
     const id = spec.idPath ? readPath(parsed, spec.idPath) : undefined;
     if (spec.idPath && typeof id !== 'string') {
-      throw new SetupError(`REST ${name} answered ${res.status} but ${spec.idPath} is not a string id in ${text.slice(0, 200)}`);
+      throw new SetupError(`REST ${name} answered ${res.status} but ${spec.idPath} is not a string id in ${secrets.clip(text, 200)}`);
     }
     return { status: res.status, body: parsed, id: id as string | undefined };
   }

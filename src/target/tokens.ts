@@ -4,6 +4,7 @@ import { SignJWT } from 'jose';
 import { ConfigError, TargetError } from '../errors.js';
 import { resolveSecret } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
+import { secrets } from '../secrets/redactor.js';
 
 /** Where valid tokens come from, plus the deliberately bad ones the auth cases need. */
 export interface TokenSource {
@@ -36,7 +37,7 @@ function tamperSignature(token: string): string {
 
 export function createTokenSource(config: TargetConfig): TokenSource {
   const issued = new Set<string>();
-  const remember = (t: string) => (issued.add(t), t);
+  const remember = (t: string) => (issued.add(t), secrets.add(t), t);
   const { auth } = config;
 
   if (auth.mint) {
