@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { Logger } from 'pino';
-import { provideRedis } from '../target/redis-provider.js';
-import { startReferenceGateway } from '../target/reference-launcher.js';
+import { watchParent } from '../target/parent-watch.js';
+import { provideRedis, redactUrl } from '../target/redis-provider.js';
+import { startReferenceGateway, type ReferenceGateway, type UnexpectedExit } from '../target/reference-launcher.js';
 import { dialectModule } from '../dialects/index.js';
 
 export interface ServeFlags {
@@ -31,24 +32,50 @@ export async function serveCommand(flags: ServeFlags, logger: Logger): Promise<n
     gateway: reference.gateway,
     knownMutants: mutants,
   });
+  // Listening before the last line is printed: whoever reads "Ctrl-C stops it." may signal at once.
+  const stopped = untilStopped(gateway);
   const key = new TextEncoder().encode(jwtSecret);
   const token = (sub: string) => new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').sign(key);
   const out = process.stdout;
   out.write(`reference ${flags.dialect} gateway${flags.mutant ? ` (mutant ${flags.mutant})` : ''}\n`);
-  gateway.urls.forEach((u, i) => out.write(`  instance ${i + 1}: ${u}\n`));
-  if (redis?.url) out.write(`  redis: ${redis.source}\n`);
+  gateway.instances.forEach((instance, i) => out.write(`  instance ${i + 1}: ${instance.url} (pid ${instance.pid})\n`));
+  if (redis?.url) out.write(`  redis: ${redactUrl(redis.url)} (${redis.source})\n`);
   out.write(given ? '  tokens: HS256 with GATECHECK_JWT_SECRET from your environment\n' : '  tokens: HS256 with a throwaway secret\n');
   out.write(`  to test it: ${reference.explore.howToTest(gateway.urls, given ? '' : `GATECHECK_JWT_SECRET=${jwtSecret} `)}\n`);
   for (const user of reference.explore.users) out.write(`  a token for user ${user} (1 h): ${await token(user)}\n`);
   out.write('Ctrl-C stops it.\n');
-  // Signal listeners do not keep Node alive, and the gateway children are unref'd: hold the loop open.
-  const keepAlive = setInterval(() => {}, 1 << 30);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  clearInterval(keepAlive);
+
+  const why = await stopped;
+  if (why.kind === 'died') {
+    const { instance, url, code, signal, stderrTail } = why.exit;
+    process.stderr.write(`instance ${instance} (${url}) exited unexpectedly (${signal ? `signal ${signal}` : `code ${code}`}); stopping\n`);
+    if (stderrTail) process.stderr.write(`its stderr:\n${stderrTail}\n`);
+  }
   await gateway.stop();
   await redis?.stop();
-  return 0;
+  // Written after stopping: with the parent gone, stderr may be a pipe nobody reads any more (EPIPE).
+  if (why.kind === 'orphaned') process.stderr.write(`stopped: the parent process (pid ${why.parent}) exited\n`);
+  return why.kind === 'died' ? 1 : 0;
+}
+
+type StopReason = { kind: 'signal' } | { kind: 'died'; exit: UnexpectedExit } | { kind: 'orphaned'; parent: number };
+
+/** Waits for Ctrl-C or SIGTERM, an instance that dies, or the parent process going away. */
+async function untilStopped(gateway: ReferenceGateway): Promise<StopReason> {
+  // Signal listeners do not keep Node alive, and the gateway children are unref'd: hold the loop open.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  const parent = watchParent();
+  try {
+    return await Promise.race<StopReason>([
+      new Promise((resolve) => {
+        process.once('SIGINT', () => resolve({ kind: 'signal' }));
+        process.once('SIGTERM', () => resolve({ kind: 'signal' }));
+      }),
+      gateway.died.then((exit) => ({ kind: 'died', exit })),
+      parent.gone.then((pid) => ({ kind: 'orphaned', parent: pid })),
+    ]);
+  } finally {
+    clearInterval(keepAlive);
+    parent.stop();
+  }
 }

@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { createClient } from 'redis';
 import { TargetError } from '../errors.js';
 import { killOnExit } from './child-reaper.js';
 import { findFreePort } from './free-port.js';
+import { killWhenOrphaned } from './orphan-watchdog.js';
 
 export interface RedisProviderLogger {
   info(...args: any[]): void;
@@ -62,7 +63,8 @@ export async function provideRedis(opts: { redisUrl?: string; logger?: RedisProv
   return { source: 'none', hint: NO_REDIS_HINT, stop: async () => {} };
 }
 
-function redactUrl(url: string): string {
+/** The URL with its password, if any, replaced by ***. */
+export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
@@ -137,6 +139,7 @@ async function startRedisServerOn(binary: string, port: number): Promise<Provide
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   killOnExit(child);
+  killWhenOrphaned(child);
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-2000));
   child.stdout!.on('data', keep);
@@ -153,9 +156,7 @@ async function startRedisServerOn(binary: string, port: number): Promise<Provide
     });
   });
 
-  const watchdog = startWatchdog(child.pid);
   const stop = async () => {
-    watchdog?.kill('SIGKILL');
     if (exited === undefined) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
@@ -177,21 +178,6 @@ async function startRedisServerOn(binary: string, port: number): Promise<Provide
   }
   await stop();
   throw new Error(`redis-server on port ${port} ${exited ?? `did not answer PING within ${START_DEADLINE_MS} ms`}; output: ${output.trim().slice(-500)}`);
-}
-
-/**
- * A shell that waits for its stdin (a pipe from this process) to end, then SIGKILLs pid: the 'exit'
- * hook cannot run when this process is itself SIGKILLed, but the pipe still closes.
- */
-function startWatchdog(pid: number | undefined): ChildProcess | undefined {
-  if (pid === undefined || !existsSync('/bin/sh')) return undefined;
-  const watchdog = spawn('/bin/sh', ['-c', 'cat >/dev/null; kill -9 "$0" 2>/dev/null', String(pid)], { stdio: ['pipe', 'ignore', 'ignore'] });
-  watchdog.on('error', () => undefined);
-  watchdog.stdin!.on('error', () => undefined);
-  killOnExit(watchdog);
-  watchdog.unref();
-  (watchdog.stdin as unknown as { unref?: () => void }).unref?.();
-  return watchdog;
 }
 
 async function startContainer(): Promise<ProvidedRedis> {

@@ -41,7 +41,23 @@ export interface ReferenceInstance {
 export interface ReferenceGateway {
   urls: string[];
   instances: ReferenceInstance[];
+  /** Resolves when a child exits without kill(), restart() or stop() asking it to; never otherwise. */
+  died: Promise<UnexpectedExit>;
   stop(): Promise<void>;
+}
+
+export interface UnexpectedExit {
+  /** 1-based, as serve numbers the instances. */
+  instance: number;
+  url: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderrTail: string;
+}
+
+interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 const READY_DEADLINE_MS = 10_000;
@@ -52,7 +68,9 @@ const TAIL_CHARS = 4000;
 interface RunningChild {
   child: ChildProcess;
   url: string;
-  exited: Promise<void>;
+  exited: Promise<ExitStatus>;
+  /** Set by stopChild: the exit that follows is expected. */
+  stopRequested: boolean;
   hasExited(): boolean;
   stderrTail(): string;
 }
@@ -85,6 +103,14 @@ export async function startReferenceGateway(opts: ReferenceGatewayOptions): Prom
   }
   const running = settled.map((s) => (s as PromiseFulfilledResult<RunningChild>).value);
 
+  let reportDeath!: (exit: UnexpectedExit) => void;
+  const died = new Promise<UnexpectedExit>((resolve) => (reportDeath = resolve));
+  const watch = (child: RunningChild, instance: number) =>
+    void child.exited.then(({ code, signal }) => {
+      if (!child.stopRequested) reportDeath({ instance, url: child.url, code, signal, stderrTail: child.stderrTail() });
+    });
+  running.forEach((child, i) => watch(child, i + 1));
+
   const instances: ReferenceInstance[] = running.map((first, i) => {
     let current = first;
     const instanceId = `reference-${i + 1}`;
@@ -98,6 +124,7 @@ export async function startReferenceGateway(opts: ReferenceGatewayOptions): Prom
       async restart() {
         await stopChild(current, 'SIGTERM');
         current = await launch(instanceId, port);
+        watch(current, i + 1);
       },
     };
   });
@@ -105,6 +132,7 @@ export async function startReferenceGateway(opts: ReferenceGatewayOptions): Prom
   return {
     urls: instances.map((i) => i.url),
     instances,
+    died,
     async stop() {
       await Promise.all(instances.map((i) => i.kill('SIGTERM')));
     },
@@ -132,14 +160,14 @@ function launchChild(entry: string, instanceId: string, port: number, opts: Refe
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-TAIL_CHARS)));
   // A parent that dies closes this pipe; the child exits when its stdin ends.
   child.stdin!.on('error', () => undefined);
-  const exited = new Promise<void>((resolve) => {
+  const exited = new Promise<ExitStatus>((resolve) => {
     child.once('exit', (code, signal) => {
       exitReason = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      resolve();
+      resolve({ code, signal });
     });
     child.once('error', (err) => {
       exitReason = `could not be started: ${err.message}`;
-      resolve();
+      resolve({ code: null, signal: null });
     });
   });
   const tail = () => stderr.trim().split('\n').slice(-15).join('\n');
@@ -184,13 +212,14 @@ function launchChild(entry: string, instanceId: string, port: number, opts: Refe
         // Running: it must not keep this process alive by itself (the exit hook and its stdin see to it).
         child.unref();
         for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
-        resolve({ child, url: ready.url, exited, hasExited: () => exitReason !== undefined, stderrTail: tail });
+        resolve({ child, url: ready.url, exited, stopRequested: false, hasExited: () => exitReason !== undefined, stderrTail: tail });
       }
     });
   });
 }
 
 async function stopChild(running: RunningChild, signal: NodeJS.Signals): Promise<void> {
+  running.stopRequested = true;
   if (running.hasExited()) return;
   running.child.kill(signal);
   let timer: NodeJS.Timeout | undefined;
