@@ -25,8 +25,30 @@ Exit codes:
  * cut a large `--json` report short.
  */
 async function exit(code: number): Promise<never> {
-  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
+  await Promise.all([process.stdout, process.stderr].map(drained));
   process.exit(code);
+}
+
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  // A destroyed stream (its reader went away) has nothing left to drain.
+  if (stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
+/**
+ * A reader that went away (`gatecheck ... | head`) is neither worth a stack trace nor a verdict: what is
+ * still written goes nowhere, and the run ends with its own exit code (`set -o pipefail` relies on it).
+ */
+function writeNowhereOnceTheReaderIsGone(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    // Returning true: a writer waiting for 'drain' from a dead pipe would wait forever.
+    stream.write = ((...args: unknown[]) => {
+      const callback = args.find((a) => typeof a === 'function') as (() => void) | undefined;
+      if (callback) process.nextTick(callback);
+      return true;
+    }) as typeof stream.write;
+  });
 }
 
 function argParser<T>(fn: (v: string) => T) {
@@ -130,13 +152,8 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv = process.argv): Promise<void> {
-  // A reader that went away (`gatecheck ... | head`) is not an error worth a stack trace.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(0);
-      throw err;
-    });
-  }
+  writeNowhereOnceTheReaderIsGone(process.stdout);
+  writeNowhereOnceTheReaderIsGone(process.stderr);
   const program = buildProgram();
   try {
     if (argv.length <= 2) {

@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Server as SocketIoServer } from 'socket.io';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, runCli } from './support/cli.js';
 
@@ -14,6 +17,25 @@ async function closedPort(): Promise<number> {
   const port = (server.address() as { port: number }).port;
   await new Promise((r) => server.close(r));
   return port;
+}
+
+/** Runs the CLI with a reader that takes `bytes` of stdout (0: none) and goes away, like `| head -c N`. */
+async function runWithShortReader(args: string[], bytes: number): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  let stderr = '';
+  let read = 0;
+  child.stderr.on('data', (d) => (stderr += d));
+  if (bytes === 0) child.stdout.destroy();
+  else {
+    child.stdout.on('data', (d: Buffer) => {
+      read += d.length;
+      if (read >= bytes) child.stdout.destroy();
+    });
+  }
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  clearTimeout(timer);
+  return { code, stderr };
 }
 
 describe('gatecheck CLI', () => {
@@ -60,8 +82,32 @@ describe('gatecheck CLI', () => {
     expect(missing.stderr).toMatch(/cannot read target config .*nope\.yml: ENOENT/);
   });
 
+  it('a URL without its protocol, or with one it does not accept, says what to write', async () => {
+    const file = join(tmp, 'no-protocol.yml');
+    await writeFile(file, 'instances:\n  - url: 127.0.0.1:4001\n  - url: ftp://example\nauth: { mint: { secret: x } }\n');
+    const r = await runCli(['conform', '--target', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('at instances[0].url: expected a URL with its protocol, e.g. http://127.0.0.1:4001 (got "127.0.0.1:4001": the protocol is missing)');
+    expect(r.stderr).toContain('at instances[1].url: expected a URL with one of the protocols http://, https://, ws://, wss:// (got "ftp://example"');
+    const flag = await runCli(['conform', '--url', 'localhost:4001']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('expected a URL with its protocol, e.g. http://localhost:4001 (got "localhost:4001": the protocol is missing)');
+  });
+
+  it('invalid YAML shows the line and column, and the source lines with a caret', async () => {
+    const file = join(tmp, 'bad-indent.yml');
+    await writeFile(file, 'instances:\n  - url: http://127.0.0.1:4001\nauth:\n  mint:\n    secret: x\n   algorithm: HS256\n');
+    const r = await runCli(['conform', '--target', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file} is neither YAML nor JSON: All mapping items must start at the same column at line 6, column 1:\n`);
+    expect(r.stderr).toContain('  5 |     secret: x\n  6 |    algorithm: HS256\n    | ^\n');
+    expect(r.stderr).not.toMatch(/\n\s+at .*\.js:\d+/);
+  });
+
   it('says which environment variable a secret needs', async () => {
-    const server = createServer((s) => s.end('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n'));
+    // Answers the Engine.IO handshake, so that the target passes the reachability check.
+    const open = '0{"sid":"s","upgrades":[],"pingInterval":25000,"pingTimeout":20000}';
+    const server = createServer((s) => s.resume().end(`HTTP/1.1 200 OK\r\ncontent-length: ${open.length}\r\n\r\n${open}`));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const r = await runCli(['conform', '--url', `http://127.0.0.1:${(server.address() as { port: number }).port}`], { env: { GATECHECK_JWT_SECRET: '' } });
@@ -94,14 +140,36 @@ describe('gatecheck CLI', () => {
   });
 
   it('a reader that goes away (| head) ends it quietly: exit 0, no EPIPE stack trace', async () => {
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [CLI, 'load', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.destroy(); // the reader is gone before the first write
-    const code = await new Promise<number | null>((r) => child.on('close', r));
+    const { code, stderr } = await runWithShortReader(['load', '--help'], 0); // the reader is gone before the first write
     expect(stderr).not.toMatch(/EPIPE|at /);
     expect(code).toBe(0);
+  });
+
+  it('a reader that goes away does not change the exit code: help without a command stays exit 2', async () => {
+    const { code, stderr } = await runWithShortReader([], 0);
+    expect(stderr).not.toMatch(/EPIPE|at /);
+    expect(code).toBe(2);
+  });
+
+  it('a failing run piped into a reader that closes after 200 bytes (| head -c 200) still exits 1', async () => {
+    // A Socket.IO server that never says `connected`: every case that connects fails, a line at a time.
+    const http = createHttpServer();
+    const io = new SocketIoServer(http);
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const file = join(tmp, 'never-connected.yml');
+    const url = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+    await writeFile(file, `instances:\n  - url: ${url}\nauth:\n  mint: { secret: "${'x'.repeat(32)}" }\ntimeouts: { connectMs: 500, actionMs: 300, caseMs: 2000 }\n`);
+    try {
+      const args = ['conform', '--target', file, '--filter', 'seed'];
+      const whole = await runCli(args);
+      expect(whole.code, whole.stderr).toBe(1);
+      expect(whole.stdout.length).toBeGreaterThan(1000);
+      const cut = await runWithShortReader(args, 200);
+      expect(cut.stderr).not.toMatch(/EPIPE|\n\s+at /);
+      expect(cut.code).toBe(whole.code);
+    } finally {
+      await new Promise((r) => io.close(r));
+    }
   });
 
   it('init writes a template that is a valid config, and refuses to overwrite', async () => {

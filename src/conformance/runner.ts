@@ -1,7 +1,7 @@
 import { errorMessage, TargetError } from '../errors.js';
 import { log } from '../log.js';
 import { SetupError } from '../target/rest.js';
-import { assertReachable } from '../target/reachability.js';
+import { assertAnswering } from '../target/reachability.js';
 import { CaseContext, type RunEnvironment } from './context.js';
 import { CaseFailure, CaseSkip, type CaseDef, type CaseResult, type CaseStatus, type Need } from './types.js';
 
@@ -145,7 +145,7 @@ function missingNeeds(needs: Need[], env: RunEnvironment): string | undefined {
 async function firstUnreachable(env: RunEnvironment): Promise<string | undefined> {
   for (const i of env.config.instances) {
     try {
-      await assertReachable(i.url, env.config.socketPath, 2000);
+      await assertAnswering(i.url, env.config.socketPath, 2000);
     } catch (err) {
       return errorMessage(err);
     }
