@@ -22,6 +22,8 @@ function isExecutable(file: string): boolean {
 }
 
 const hasChromium = isExecutable(CHROMIUM);
+// CI installs chromium and sets this: there a missing browser is a failure, not a skip.
+if (!hasChromium && process.env.GATECHECK_REQUIRE_CHROMIUM) throw new Error(`GATECHECK_REQUIRE_CHROMIUM is set but there is no chromium at ${CHROMIUM}`);
 const SKIP_REASON = `no chromium at ${CHROMIUM}: apt-get install chromium (or point GATECHECK_CHROMIUM at one) to run them`;
 if (!hasChromium) console.warn(`skipping the headless-Chromium screenshot tests of the load report page: ${SKIP_REASON}`);
 
