@@ -12,10 +12,10 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 const logger = createLogger('warn');
 const target = await startReferenceTarget({ module: chatServiceModule, logger });
 try {
-  await runConformance({ config: target.config, target: target.summary }); // warm-up: JIT, connections, Redis
+  await runConformance({ suite: chatServiceModule, config: target.config, target: target.summary }); // warm-up: JIT, connections, Redis
   const rows = [];
   for (let i = 0; i < runs; i++) {
-    const r = await runConformance({ config: target.config, target: target.summary });
+    const r = await runConformance({ suite: chatServiceModule, config: target.config, target: target.summary });
     const caseSum = r.cases.reduce((t, c) => t + c.durationMs, 0);
     const absence = r.cases.reduce((t, c) => t + c.absenceMs, 0);
     rows.push({ wall: r.durationMs, caseSum, absence, ok: r.summary.passed === r.summary.total, total: r.summary.total });

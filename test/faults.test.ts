@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { startGarbageGateway } from '../fixtures/garbage-gateway/server.js';
 import { runConformance } from '../src/conformance/conform.js';
 import { startReferenceGateway } from '../src/target/reference-launcher.js';
+import { chatServiceCases } from '../src/conformance/cases/chat-service/index.js';
 import { chatServiceModule } from '../src/dialects/chat-service.js';
 import { runCli } from './support/cli.js';
 
@@ -16,6 +17,7 @@ describe('faults: the target misbehaves', () => {
     try {
       const started = performance.now();
       const report = await runConformance({
+        suite: chatServiceModule,
         config,
         target: { source: 'reference', instances: gateway.urls },
         onCaseDone: (_r, done) => {
@@ -50,8 +52,13 @@ describe('faults: the target misbehaves', () => {
       expect(seed1.reason).toMatch(/does not match the documented shape|contract violation/);
       const violations = report.cases.flatMap((c: { evidence: { violations: Array<{ event: string; issues: Array<{ path: string }> }> } }) => c.evidence.violations);
       expect(violations.some((v: { event: string; issues: Array<{ path: string }> }) => v.event === 'connected' && v.issues.some((i) => i.path === 'userId'))).toBe(true);
-      expect(report.summary.passed).toBe(0);
-      expect(report.summary.skipped).toBeGreaterThan(0); // no REST declared: setup-dependent cases say so
+      // No REST declared: exactly the cases that create a conversation are skipped, and say so.
+      const needRest = chatServiceCases.filter((c) => c.needs?.includes('rest.createConversation')).map((c) => c.id);
+      expect(needRest).toHaveLength(41);
+      const skipped = report.cases.filter((c: { status: string }) => c.status === 'skipped');
+      expect(skipped.map((c: { id: string }) => c.id)).toEqual(needRest);
+      for (const c of skipped) expect(c.reason).toMatch(/^skipped: declare rest\.createConversation in the target config/);
+      expect(report.summary).toEqual({ total: chatServiceCases.length, passed: 0, nonStrict: 0, failed: chatServiceCases.length - 41, skipped: 41, errored: 0 });
     } finally {
       await garbage.close();
     }

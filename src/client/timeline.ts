@@ -1,29 +1,5 @@
+import type { TimelineCuts, TimelineEntry, Violation } from '../model/conformance.js';
 import { secrets } from '../secrets/redactor.js';
-
-/** What each probe sent and received during one case: the evidence a server author reads first. */
-export interface TimelineEntry {
-  /** ms since the case started */
-  t: number;
-  who: string;
-  dir: 'out' | 'in' | 'note';
-  event: string;
-  data?: string;
-}
-
-export interface Violation {
-  who: string;
-  event: string;
-  issues: Array<{ path: string; message: string }>;
-  payload: string;
-}
-
-/** What a bounded timeline left out, so a report can say what was cut. */
-export interface TimelineCuts {
-  /** Entries not recorded, per `who dir event`. */
-  entries: Record<string, number>;
-  /** Contract violations beyond the first MAX_VIOLATIONS (they are counted, not kept). */
-  violations: number;
-}
 
 // A server that floods a probe must not flood the report: the first entries of each kind tell the
 // story, the counts tell the rest.
@@ -32,6 +8,8 @@ const MAX_ENTRIES = 300;
 const MAX_PER_KIND = 25;
 const MAX_VIOLATIONS = 20;
 const MAX_ISSUES = 10;
+
+export type { TimelineCuts, TimelineEntry, Violation };
 
 /** A payload as one short line: redacted first, then shortened. */
 export function summarize(value: unknown): string {

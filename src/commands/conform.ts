@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import { runConformance } from '../conformance/conform.js';
+import { dialectModule } from '../dialects/index.js';
 import { ConsoleReporter } from '../report/console.js';
 import { JsonReporter } from '../report/json.js';
 import { JunitReporter } from '../report/junit.js';
-import { exitCodeFor } from '../report/model.js';
+import { exitCodeFor } from '../model/conformance.js';
 import { ConformanceReporters, type ConformanceReporter } from '../report/reporter.js';
 import { Sink } from '../report/sink.js';
 import { secrets } from '../secrets/redactor.js';
@@ -26,6 +27,7 @@ export async function conformCommand(flags: ConformFlags, logger: Logger): Promi
     if (target.warning) sink.say(`note: ${target.warning}\n`);
     const reporters = new ConformanceReporters(sink, reportersFor(flags, sink));
     const report = await runConformance({
+      suite: dialectModule(target.config.dialect),
       config: target.config,
       target: target.summary,
       strict: flags.strict,

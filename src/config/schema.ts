@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROTOCOL_NAMES } from '../protocol/names.js';
 
 /** A secret: a literal string, or `{ env: NAME }` to read it from the environment at load time. */
 export const secretSchema = z.union([z.string().min(1), z.strictObject({ env: z.string().min(1) })]);
@@ -38,7 +39,7 @@ const krakenSection = z.strictObject({
 });
 
 export const targetConfigSchema = z.strictObject({
-  dialect: z.enum(['chat-service', 'kraken']).default('chat-service'),
+  dialect: z.enum(PROTOCOL_NAMES).default('chat-service'),
   instances: z
     .array(z.strictObject({ url: z.url({ protocol: /^(https?|wss?)$/ }), name: z.string().optional() }))
     .min(1, 'at least one instance URL is needed'),

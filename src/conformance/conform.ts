@@ -1,7 +1,6 @@
 import type { TargetConfig } from '../config/schema.js';
-import { dialectModule } from '../dialects/index.js';
-import type { ConformanceReport, TargetSummary } from '../report/model.js';
-import { summarize } from '../report/model.js';
+import type { Dialect } from '../protocol/types.js';
+import { summarize, type ConformanceReport, type TargetSummary } from '../model/conformance.js';
 import { assertReachable } from '../target/reachability.js';
 import { RestClient } from '../target/rest.js';
 import { createTokenSource } from '../target/tokens.js';
@@ -9,7 +8,14 @@ import { ConnectPacer, UserAllocator } from '../target/users.js';
 import { runCases } from './runner.js';
 import type { CaseDef, CaseResult } from './types.js';
 
+/** What a dialect brings to a run: its cases and its protocol (a dialect module is one). */
+export interface Suite {
+  cases: CaseDef[];
+  dialect(overrides?: Record<string, string>): Dialect;
+}
+
 export interface ConformOptions {
+  suite: Suite;
   config: TargetConfig;
   target: TargetSummary;
   strict?: boolean;
@@ -26,23 +32,22 @@ export function selectCases(all: CaseDef[], filter?: string[]): CaseDef[] {
 
 /** Checks every instance answers, then runs the dialect's cases and returns the report. */
 export async function runConformance(opts: ConformOptions): Promise<ConformanceReport> {
-  const { config } = opts;
+  // A fixed (pre-provisioned) Kraken world is shared by every case: they must take turns.
+  const fixedWorld = opts.config.kraken !== undefined && 'fixed' in opts.config.kraken.world;
+  const config = fixedWorld ? { ...opts.config, limits: { ...opts.config.limits, concurrency: 1 } } : opts.config;
   const startedAt = new Date();
   const started = performance.now();
   await Promise.all(config.instances.map((i) => assertReachable(i.url, config.socketPath)));
   const tokens = createTokenSource(config);
-  const module = dialectModule(config.dialect);
-  // A fixed (pre-provisioned) Kraken world is shared by every case: they must take turns.
-  if (config.kraken && 'fixed' in config.kraken.world) config.limits.concurrency = 1;
   const env = {
     config,
-    dialect: module.dialect(config.events),
+    dialect: opts.suite.dialect(config.events),
     tokens,
     rest: new RestClient(config, config.timeouts.actionMs),
     users: new UserAllocator(tokens),
     pacer: new ConnectPacer(config.limits.connectsPerSecond),
   };
-  const cases = selectCases(module.cases, opts.filter);
+  const cases = selectCases(opts.suite.cases, opts.filter);
   let done = 0;
   const results = await runCases({
     cases,

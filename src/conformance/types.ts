@@ -1,7 +1,7 @@
-import type { TimelineCuts, TimelineEntry, Violation } from '../client/timeline.js';
+import type { Failure } from '../model/conformance.js';
 import type { CaseContext } from './context.js';
 
-export type CaseStatus = 'passed' | 'non-strict' | 'failed' | 'skipped' | 'errored';
+export type { CaseEvidence, CaseResult, CaseStatus, Failure } from '../model/conformance.js';
 
 /** Something a case needs the target to have declared; missing means `skipped` with a reason. */
 export type Need =
@@ -23,35 +23,6 @@ export interface CaseDef {
   seedRef: string | null;
   needs?: Need[];
   run(ctx: CaseContext): Promise<void>;
-}
-
-export interface Failure {
-  message: string;
-  expected?: string;
-  received?: string;
-}
-
-export interface CaseEvidence {
-  failure?: Failure;
-  deviations: string[];
-  notes: string[];
-  violations: Violation[];
-  timeline: TimelineEntry[];
-  /** What the bounded timeline left out (only counted), when anything was. */
-  cuts?: TimelineCuts;
-}
-
-export interface CaseResult {
-  id: string;
-  suite: string;
-  title: string;
-  seedRef: string | null;
-  status: CaseStatus;
-  durationMs: number;
-  /** Time spent proving absences (barriers and grace windows). */
-  absenceMs: number;
-  reason: string;
-  evidence: CaseEvidence;
 }
 
 /** Thrown to end a case as failed. */

@@ -58,16 +58,25 @@ export function watchGenerator(pid: number, everyMs = 1000) {
     /** The health verdict, given the processor's worst event-loop lag p99. */
     stop(loopLagP99Ms: number): GeneratorHealth {
       clearInterval(timer);
-      const busy = samples.slice(1, -1); // the first and last second are start-up and shut-down
-      const cpuPct = busy.length ? busy.reduce((a, b) => a + b, 0) / busy.length : 0;
-      const cpuPeakPct = busy.length ? Math.max(...busy) : 0;
-      const reasons: string[] = [];
-      if (loopLagP99Ms > SATURATED_LAG_MS) reasons.push(`event-loop lag p99 ${loopLagP99Ms.toFixed(1)} ms > ${SATURATED_LAG_MS} ms: timers fired late, so latencies include the generator's own delay`);
-      if (cpuPct > SATURATED_CPU_PCT) reasons.push(`generator CPU ${cpuPct.toFixed(0)}% of a core > ${SATURATED_CPU_PCT}%`);
-      if (limit && fdPeak > limit * FD_HEADROOM) reasons.push(`open files ${fdPeak} near the limit ${limit}`);
-      return { eventLoopLagP99Ms: round(loopLagP99Ms), cpuPct: round(cpuPct), cpuPeakPct: round(cpuPeakPct), fdPeak, fdLimit: limit, saturated: reasons.length > 0, reasons };
+      return generatorHealth({ cpuSamples: samples, fdPeak, fdLimit: limit, loopLagP99Ms });
     },
   };
+}
+
+/**
+ * Saturation from the samples alone: event-loop lag p99 over 100 ms, CPU over 90% of a core on
+ * average (the first and last samples are start-up and shut-down), or open files above 90% of the limit
+ * (an unknown limit, 0, judges nothing).
+ */
+export function generatorHealth(s: { cpuSamples: number[]; fdPeak: number; fdLimit: number; loopLagP99Ms: number }): GeneratorHealth {
+  const busy = s.cpuSamples.slice(1, -1);
+  const cpuPct = busy.length ? busy.reduce((a, b) => a + b, 0) / busy.length : 0;
+  const cpuPeakPct = busy.length ? Math.max(...busy) : 0;
+  const reasons: string[] = [];
+  if (s.loopLagP99Ms > SATURATED_LAG_MS) reasons.push(`event-loop lag p99 ${s.loopLagP99Ms.toFixed(1)} ms > ${SATURATED_LAG_MS} ms: timers fired late, so latencies include the generator's own delay`);
+  if (cpuPct > SATURATED_CPU_PCT) reasons.push(`generator CPU ${cpuPct.toFixed(0)}% of a core > ${SATURATED_CPU_PCT}%`);
+  if (s.fdLimit && s.fdPeak > s.fdLimit * FD_HEADROOM) reasons.push(`open files ${s.fdPeak} near the limit ${s.fdLimit}`);
+  return { eventLoopLagP99Ms: round(s.loopLagP99Ms), cpuPct: round(cpuPct), cpuPeakPct: round(cpuPeakPct), fdPeak: s.fdPeak, fdLimit: s.fdLimit, saturated: reasons.length > 0, reasons };
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;

@@ -1,4 +1,4 @@
-import type { TargetSummary } from '../report/model.js';
+import type { TargetSummary } from '../model/conformance.js';
 
 /** One histogram as Artillery summarises it (milliseconds for every gatecheck latency). */
 export interface HistogramSummary {

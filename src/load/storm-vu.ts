@@ -2,7 +2,7 @@ import { fanoutPlan, runVu, sendOnSchedule, syncInto } from './fanout-vu.js';
 import { groupPeers, isSender, slotUser, type FanoutPlan } from './plan.js';
 import { readyEventOf, sleepUntil, type Events, type VuContext } from './vu-kit.js';
 
-/** Storm knobs (scenario variables): mode, when after the first send, how long an instance stays down. */
+/** Storm knobs (scenario variables): mode, when after the first send, how long an instance (or the receivers) stay down. */
 export function stormSchedule(vars: Record<string, unknown>, plan: FanoutPlan): FanoutPlan {
   const mode = vars.stormMode === 'instance' ? 'instance' : 'transport';
   const after = Number(vars.stormAfterSeconds ?? 3) * 1000;
@@ -18,9 +18,10 @@ export async function stormPlan(context: VuContext): Promise<void> {
 
 /**
  * A storm VU: connected and in its conversation, messages flowing; at the storm its transport drops
- * (transport mode: the VU drops it; instance mode: the CLI kills the instance under it). socket.io-client
- * reconnects by itself; the VU measures how long that took, whether Socket.IO recovered the session,
- * then asks `messages:sync` for what it missed. At the end it checks the presence it saw of its peers.
+ * (transport mode: the VU drops it, and a receiver stays away for the outage; instance mode: the CLI
+ * kills the instance under it). socket.io-client reconnects by itself; the VU measures how long that
+ * took, whether Socket.IO recovered the session, then asks `messages:sync` for what it missed. At the
+ * end it checks the presence it saw of its peers.
  */
 export async function stormVu(context: VuContext, events: Events): Promise<void> {
   await runVu(context, events, { prefix: 'storm', hook: 'gatecheckStormPlan', reconnection: true }, async ({ plan, slot, t, instance, socket: s, receiver, conversationId }) => {
@@ -51,12 +52,16 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
       reconnecting = syncInto(s, t, conversationId, receiver.lastMessageId, receiver, 'sync', 'storm', events);
     });
 
-    // The outage: from the storm until the killed instance is back (instance mode) or the usual reconnect delay.
-    const outageEnd = storm.at + (storm.mode === 'instance' ? storm.outageMs : 1000);
+    // The outage: from the storm until the killed instance is back (instance mode) or the receivers are (transport mode).
+    const outageEnd = storm.at + storm.outageMs;
     const duringOutage = (at: number) => at >= storm.at && at < outageEnd && events.emit('counter', 'storm.sent_during_outage', 1);
-    const sending = isSender(plan.params, slot) ? sendOnSchedule(s, t, plan, slot, instance, 'storm', events, undefined, duringOutage) : Promise.resolve();
+    const sender = isSender(plan.params, slot);
+    const sending = sender ? sendOnSchedule(s, t, plan, slot, instance, 'storm', events, undefined, duringOutage) : Promise.resolve();
     if (storm.mode === 'transport') {
       await sleepUntil(storm.at);
+      // Senders come back after the usual short delay, receivers only after the outage: what the senders
+      // send meanwhile is missed live by construction, so messages:sync always has something to recover.
+      if (!sender) s.io.reconnectionDelay(storm.outageMs).reconnectionDelayMax(storm.outageMs).randomizationFactor(0);
       // The engine.io transport goes away as on a network drop; the Socket.IO client reconnects by itself.
       s.io.engine.close();
     }

@@ -78,12 +78,11 @@ export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number, 
     for (const name of ['reconnect.disconnected', 'reconnect.reconnected', 'reconnect.recovered', 'reconnect.failed', 'presence.stale_offline']) values[name] = c(name);
     values['reconnect.recovered_share'] = c('reconnect.reconnected') ? c('reconnect.recovered') / c('reconnect.reconnected') : 0;
   }
-  const steps = prefix === 'throughput' ? throughputSteps(counters, hist, stepRates, stepSeconds) : undefined;
-  if (steps?.length) {
-    const knee = steps.find((s) => s.bent);
-    const sustained = [...steps].reverse().find((s) => !s.bent && (!knee || s.step < knee.step));
-    values['throughput.knee_rate'] = knee?.offeredRate ?? 0;
-    values['throughput.max_sustained_rate'] = sustained?.offeredRate ?? 0;
+  const judged = prefix === 'throughput' ? throughputKnee(throughputSteps(counters, hist, stepRates, stepSeconds)) : undefined;
+  const steps = judged?.steps;
+  if (judged && steps?.length) {
+    values['throughput.knee_rate'] = judged.kneeRate;
+    values['throughput.max_sustained_rate'] = judged.maxSustainedRate;
     values['throughput.acked'] = c('throughput.acked');
     values['throughput.ack_timeout'] = c('throughput.ack_timeout');
   }
@@ -109,15 +108,27 @@ export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number, 
   };
 }
 
-/** One row per step; a step bends when its ack p99 passes twice the first step's (and 50 ms more) or acks fall behind. */
-function throughputSteps(counters: Record<string, number>, hist: Record<string, HistogramSummary>, rates: number[], stepSeconds: number): ThroughputStep[] {
-  const rows = rates.map((offeredRate, step) => {
+/** One row per step, as Artillery counted it. */
+function throughputSteps(counters: Record<string, number>, hist: Record<string, HistogramSummary>, rates: number[], stepSeconds: number): StepSample[] {
+  return rates.map((offeredRate, step) => {
     const h = hist[`throughput.ack_ms.step_${step}`];
     const sent = counters[`throughput.sent.step_${step}`] ?? 0;
     const acked = counters[`throughput.acked.step_${step}`] ?? 0;
-    return { step, offeredRate, sent, acked, ackedRate: stepSeconds ? acked / stepSeconds : 0, timeouts: counters[`throughput.ack_timeout.step_${step}`] ?? 0, p50: h?.p50 ?? 0, p95: h?.p95 ?? 0, p99: h?.p99 ?? 0, bent: false };
+    return { step, offeredRate, sent, acked, ackedRate: stepSeconds ? acked / stepSeconds : 0, timeouts: counters[`throughput.ack_timeout.step_${step}`] ?? 0, p50: h?.p50 ?? 0, p95: h?.p95 ?? 0, p99: h?.p99 ?? 0 };
   });
-  const base = rows[0]?.p99 ?? 0;
-  for (const r of rows) r.bent = r.sent === 0 || r.acked < 0.99 * r.sent || r.p99 > Math.max(2 * base, base + 50);
-  return rows;
+}
+
+export type StepSample = Omit<ThroughputStep, 'bent'>;
+
+/**
+ * A step bends when its ack p99 passes twice the first step's (and 50 ms more) or acks fall behind
+ * sends. The knee is the first bent step (0: none); the highest sustained rate is the highest step
+ * below the knee that did not bend (0: none did).
+ */
+export function throughputKnee(samples: StepSample[]): { steps: ThroughputStep[]; kneeRate: number; maxSustainedRate: number } {
+  const base = samples[0]?.p99 ?? 0;
+  const steps = samples.map((r) => ({ ...r, bent: r.sent === 0 || r.acked < 0.99 * r.sent || r.p99 > Math.max(2 * base, base + 50) }));
+  const knee = steps.find((s) => s.bent);
+  const sustained = steps.filter((s) => !s.bent && (!knee || s.step < knee.step)).at(-1);
+  return { steps, kneeRate: knee?.offeredRate ?? 0, maxSustainedRate: sustained?.offeredRate ?? 0 };
 }

@@ -2,8 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import { loadTargetConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
-import { dialectModule } from '../dialects/index.js';
-import type { Dialect } from '../protocol/types.js';
+import { protocolFor, type Dialect } from '../protocol/index.js';
 import { createTokenSource, type TokenSource } from '../target/tokens.js';
 
 /** What Artillery hands a function step. */
@@ -28,7 +27,7 @@ export function loadTarget(): Promise<Target> {
     const file = process.env.GATECHECK_TARGET;
     if (!file) throw new Error('GATECHECK_TARGET is not set: it names the target config file (see scenarios/README.md)');
     const config = await loadTargetConfig(file);
-    return { config, tokens: createTokenSource(config), dialect: dialectModule(config.dialect).dialect(config.events) };
+    return { config, tokens: createTokenSource(config), dialect: protocolFor(config.dialect, config.events) };
   })();
   return target;
 }

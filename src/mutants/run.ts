@@ -2,9 +2,10 @@ import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { runConformance } from '../conformance/conform.js';
 import type { DialectModule, MutantLike } from '../dialects/types.js';
+import type { CaseStatus } from '../conformance/types.js';
 import type { ConformanceReport } from '../report/model.js';
-import { provideRedis, type ProvidedRedis } from '../target/redis-provider.js';
-import { startReferenceTarget } from '../target/reference-target.js';
+import type { ProvidedRedis } from '../target/redis-provider.js';
+import { provideReferenceRedis, startReferenceTarget } from '../target/reference-target.js';
 import { UsageError } from '../errors.js';
 
 export interface MutantResult {
@@ -13,15 +14,26 @@ export interface MutantResult {
   area: string;
   /** 'bug' must be killed; 'deviation' (a choice the contract leaves open) must be graded non-strict only. */
   kind: 'bug' | 'deviation';
+  /** verdict === 'killed'. */
   killed: boolean;
-  /** Cases that failed against the mutant. */
+  /** Cases that failed against the mutant, in the full run and again when re-run alone. */
   killedBy: string[];
   /** Cases graded non-strict against it: how deviations are recognised. */
   nonStrictCases: string[];
-  /** Cases the harness could not run against it (never counted as kills). */
+  /** Cases the harness could not run against it, in the full run or a re-run: they make the verdict inconclusive. */
   erroredCases: string[];
   skipped?: string;
+  /**
+   * killed: a case failed, and failed again alone. survived: none did. inconclusive: a case errored, so
+   * the run proves nothing either way. skipped: it could not run here (it needs two instances and no
+   * Redis could be had). Only `killed` is a kill.
+   */
+  verdict: MutantVerdict;
+  /** Cases that failed in the full run but not alone (load on the machine, not the mutant): no kill. */
+  unconfirmed: string[];
 }
+
+export type MutantVerdict = 'killed' | 'survived' | 'inconclusive' | 'skipped';
 
 export interface MutantsReport {
   schemaVersion: 1;
@@ -31,12 +43,26 @@ export interface MutantsReport {
   durationMs: number;
   healthy: { summary: ConformanceReport['summary']; notPassed: string[] };
   mutants: MutantResult[];
-  /** Bugs only: total and killed. Deviations are counted apart. */
-  summary: { total: number; killed: number; deviations: number; deviationsGradedNonStrict: number };
+  /** Bugs only: total and killed. Deviations are counted apart; inconclusive and skipped count every mutant. */
+  summary: { total: number; killed: number; deviations: number; deviationsGradedNonStrict: number; inconclusive: number; skipped: number };
 }
 
-/** A deviation is handled right when some case says non-strict and none fails. */
-export const deviationRecognised = (r: MutantResult): boolean => r.nonStrictCases.length > 0 && r.killedBy.length === 0;
+/** A deviation is handled right when some case says non-strict and none fails or errors. */
+export const deviationRecognised = (r: MutantResult): boolean => r.verdict === 'survived' && r.nonStrictCases.length > 0;
+
+/**
+ * The verdict on one mutant from its full run and the re-run, alone, of each case that failed in it:
+ * a failure counts as a kill only when it repeats, and an errored case (in either) leaves it inconclusive.
+ */
+export function judgeMutant(m: MutantLike, cases: Array<{ id: string; status: CaseStatus }>, rerun: ReadonlyMap<string, CaseStatus>): MutantResult {
+  const ids = (status: CaseStatus) => cases.filter((c) => c.status === status).map((c) => c.id);
+  const failed = ids('failed');
+  const killedBy = failed.filter((id) => rerun.get(id) === 'failed');
+  const erroredCases = [...ids('errored'), ...failed.filter((id) => rerun.get(id) === 'errored')];
+  const unconfirmed = failed.filter((id) => !killedBy.includes(id) && !erroredCases.includes(id));
+  const verdict: MutantVerdict = erroredCases.length ? 'inconclusive' : killedBy.length ? 'killed' : 'survived';
+  return { ...describe(m), killed: verdict === 'killed', killedBy, nonStrictCases: ids('non-strict'), erroredCases, verdict, unconfirmed };
+}
 
 export interface MutantsOptions {
   module: DialectModule;
@@ -60,7 +86,7 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
   const selected = opts.only?.length ? all.filter((m) => opts.only!.includes(m.name)) : all;
   // Each worker has a Redis of its own: two reference gateways on one Redis would hear each other's broadcasts.
   const workers = opts.redisUrl ? 1 : Math.max(1, Math.min(opts.parallel ?? defaultParallelism(), selected.length + 1));
-  const provided = await Promise.allSettled(Array.from({ length: workers }, () => provideRedis({ redisUrl: opts.redisUrl, logger: opts.logger })));
+  const provided = await Promise.allSettled(Array.from({ length: workers }, () => provideReferenceRedis({ redisUrl: opts.redisUrl, logger: opts.logger })));
   const redises = provided.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : []));
   try {
     const refused = provided.find((p): p is PromiseRejectedResult => p.status === 'rejected');
@@ -68,19 +94,25 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
     const runAgainst = async (redisUrl: string | undefined, mutant?: string) => {
       const target = await startReferenceTarget({ module: opts.module, redisUrl, mutant, logger: opts.logger });
       try {
-        return await runConformance({ config: target.config, target: target.summary });
+        const report = await runConformance({ suite: opts.module, config: target.config, target: target.summary });
+        // Each failure again, alone and one at a time: a case that failed only because three gateways
+        // share two cores passes then. The filter matches by substring, so the exact id is picked out.
+        const rerun = new Map<string, CaseStatus>();
+        for (const c of mutant ? report.cases.filter((c) => c.status === 'failed') : []) {
+          const again = await runConformance({ suite: opts.module, config: target.config, target: target.summary, filter: [c.id] });
+          rerun.set(c.id, again.cases.find((r) => r.id === c.id)?.status ?? 'errored');
+        }
+        return { report, rerun };
       } finally {
         await target.stop();
       }
     };
     const judge = async (m: MutantLike, redis: ProvidedRedis): Promise<MutantResult> => {
       if (m.needsMultiInstance && !redis.url) {
-        return { ...describe(m), killed: false, killedBy: [], nonStrictCases: [], erroredCases: [], skipped: `needs two instances: ${redis.hint}` };
+        return { ...describe(m), killed: false, killedBy: [], nonStrictCases: [], erroredCases: [], skipped: `needs two instances: ${redis.hint}`, verdict: 'skipped', unconfirmed: [] };
       }
-      const report = await runAgainst(redis.url, m.name);
-      const ids = (status: string) => report.cases.filter((c) => c.status === status).map((c) => c.id);
-      const killedBy = ids('failed');
-      return { ...describe(m), killed: killedBy.length > 0, killedBy, nonStrictCases: ids('non-strict'), erroredCases: ids('errored') };
+      const { report, rerun } = await runAgainst(redis.url, m.name);
+      return judgeMutant(m, report.cases, rerun);
     };
 
     // The healthy run goes first on one worker while the others start on the mutants; a harness failure stops them all.
@@ -91,7 +123,7 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
     let failed = false;
     const settled = await Promise.allSettled(
       redises.map(async (redis, w) => {
-        if (w === 0) healthy = await runAgainst(redis.url);
+        if (w === 0) healthy = (await runAgainst(redis.url)).report;
         while (next < selected.length && !failed) {
           const i = next++;
           results[i] = await judge(selected[i], redis);
@@ -115,6 +147,8 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
         killed: bugs.filter((r) => r.killed).length,
         deviations: results.length - bugs.length,
         deviationsGradedNonStrict: results.filter((r) => r.kind === 'deviation' && deviationRecognised(r)).length,
+        inconclusive: results.filter((r) => r.verdict === 'inconclusive').length,
+        skipped: results.filter((r) => r.verdict === 'skipped').length,
       },
     };
   } finally {

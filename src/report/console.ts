@@ -1,7 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { CaseResult, CaseStatus } from '../conformance/types.js';
+import type { CaseResult, CaseStatus, ConformanceReport } from '../model/conformance.js';
 import { renderTimeline } from './junit.js';
-import type { ConformanceReport } from './model.js';
 import type { ConformanceReporter } from './reporter.js';
 import type { Sink } from './sink.js';
 

@@ -1,4 +1,4 @@
-import type { ConformanceReport } from './model.js';
+import type { ConformanceReport } from '../model/conformance.js';
 import type { ConformanceReporter } from './reporter.js';
 import { MAX_REPORT_BYTES, type Sink } from './sink.js';
 

@@ -1,5 +1,4 @@
-import type { CaseResult } from '../conformance/types.js';
-import type { ConformanceReport } from './model.js';
+import type { CaseResult, ConformanceReport } from '../model/conformance.js';
 import type { Sink } from './sink.js';
 
 /**

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TargetConfig } from '../config/schema.js';
 import type { DialectModule } from '../dialects/types.js';
-import type { TargetSummary } from '../report/model.js';
+import type { TargetSummary } from '../model/conformance.js';
 import { TargetError } from '../errors.js';
-import { NO_REDIS_HINT, provideRedis } from './redis-provider.js';
+import { NO_REDIS_HINT, provideRedis, type ProvidedRedis, type RedisProviderLogger } from './redis-provider.js';
 import { startReferenceGateway } from './reference-launcher.js';
 
 export interface StartedTarget {
@@ -16,6 +16,15 @@ export interface StartedTarget {
   warning?: string;
   gateway?: Awaited<ReturnType<typeof startReferenceGateway>>;
   stop(): Promise<void>;
+}
+
+/**
+ * The Redis for reference gateways (see provideRedis). GATECHECK_NO_REDIS=1 behaves as a machine with
+ * none, whatever is installed: the no-Redis path can be chosen rather than depend on the machine.
+ */
+export function provideReferenceRedis(opts: { redisUrl?: string; logger?: RedisProviderLogger }): Promise<ProvidedRedis> {
+  if (!opts.redisUrl && process.env.GATECHECK_NO_REDIS === '1') return Promise.resolve({ source: 'none', hint: NO_REDIS_HINT, stop: async () => {} });
+  return provideRedis(opts);
 }
 
 /** Starts a dialect's reference gateway: two instances through Redis when one can be had, else one in memory. */
@@ -31,7 +40,7 @@ export async function startReferenceTarget(opts: {
   adapter?: 'pubsub' | 'streams';
 }): Promise<StartedTarget> {
   const { reference } = opts.module;
-  const redis = await provideRedis({ redisUrl: opts.redisUrl, logger: opts.logger });
+  const redis = await provideReferenceRedis({ redisUrl: opts.redisUrl, logger: opts.logger });
   let instances = opts.instances ?? 2;
   let warning: string | undefined;
   if (!redis.url && opts.adapter === 'streams') {

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 
 // 16 connections in 4 conversations over two instances, 1 sender each at 5/s for 6 s; the storm hits
-// 3 s after the first send (the scenario's default).
-const SHORT = ['--connections', '16', '--rate', '5', '--duration', '6'];
+// 3 s after the first send and lasts 2 s (the scenario's defaults).
+// A generator saturated by a busy machine would exit 3: these runs judge deliveries and recovery, not latency.
+const SHORT = ['--connections', '16', '--rate', '5', '--duration', '6', '--allow-saturated'];
 
 const storm = async (args: string[]) => {
   const run = await runCli(['load', 'reconnection-storm', ...SHORT, ...args, '--json'], { timeoutMs: 120_000 });
@@ -22,8 +23,12 @@ describe('gatecheck load reconnection-storm (real Artillery runs against the ref
     expect(report.metrics.histograms['reconnect.time_ms'].count).toBe(16);
     // Redis pub/sub keeps no packets: Socket.IO recovers no session, sync does the work.
     expect(v['reconnect.recovered']).toBe(0);
+    // The senders were back while their receivers stayed away: messages went missing live, and sync
+    // gave every one of them back.
+    expect(v['storm.sent_during_outage']).toBeGreaterThan(0);
+    expect(v['storm.missed_live']).toBeGreaterThan(0);
+    expect(v['storm.recovered_by_sync']).toBe(v['storm.missed_live']);
     expect(v['storm.unrecovered']).toBe(0);
-    expect(v['storm.missed_live']).toBe(v['storm.recovered_by_sync']);
     expect(report.metrics.delivery.lost).toBe(0);
     expect(report.metrics.delivery.received).toBe(report.metrics.delivery.expected);
     expect(v['presence.stale_offline']).toBe(0);
@@ -42,7 +47,9 @@ describe('gatecheck load reconnection-storm (real Artillery runs against the ref
   });
 
   it('instance storm: the CLI kills instance 2 and restarts it; its clients come back and sync what the others sent meanwhile', async () => {
-    const { run, report } = await storm(['--storm', 'instance']);
+    // Sending lasts 10 s, not 6: the instance is back 2 s after the kill plus its restart (seconds on a
+    // busy machine), and its clients retry every 2 s at most, so 3 s of drain alone would not cover them.
+    const { run, report } = await storm(['--storm', 'instance', '--duration', '10']);
     expect(run.stderr).toMatch(/storm: killing instance 2 \(http:\/\/127\.0\.0\.1:\d+\)/);
     expect(run.stderr).toMatch(/storm: instance 2 is back/);
     const v = report.metrics.values;
@@ -65,8 +72,14 @@ describe('gatecheck load reconnection-storm (real Artillery runs against the ref
     expect(kind).toBe('load-comparison');
     const [pubsub, streams] = runs;
     expect(pubsub).toMatchObject({ adapter: 'pubsub', passed: true, recoveredShare: 0, unrecovered: 0 });
-    expect(pubsub.missedLive).toBe(pubsub.recoveredBySync);
-    expect(streams).toMatchObject({ adapter: 'streams', passed: true, recoveredShare: 1, missedLive: 0, unrecovered: 0 });
+    expect(pubsub.missedLive).toBeGreaterThan(0);
+    expect(pubsub.recoveredBySync).toBe(pubsub.missedLive);
+    // Recovery replays what a session missed (about 100 messages here), not sync; one broadcast while the
+    // session is being restored can slip between the replay and the rejoined rooms (the adapter's race)
+    // and come back by sync instead.
+    expect(streams).toMatchObject({ adapter: 'streams', passed: true, recoveredShare: 1, unrecovered: 0 });
+    expect(streams.missedLive).toBeLessThanOrEqual(pubsub.missedLive / 10);
+    expect(streams.recoveredBySync).toBe(streams.missedLive);
     expect(run.stderr).toMatch(/adapter +reconnect p50 +reconnect p99 +sessions recovered/);
     expect(run.stderr).toMatch(/streams .* 100% /);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DeliveryTracker } from '../../src/load/delivery-tracker.js';
 import { fanoutParameters, groupPeers, isSender, slotInstance } from '../../src/load/plan.js';
 import { decodeStamp, encodeStamp, bucketOf } from '../../src/load/stamp.js';
-import { summarizeArtillery } from '../../src/load/summarize.js';
+import { summarizeArtillery, throughputKnee } from '../../src/load/summarize.js';
 import { evaluateThresholds, parseThreshold } from '../../src/load/thresholds.js';
 
 describe('load building blocks', () => {
@@ -61,6 +61,60 @@ describe('load building blocks', () => {
   });
 });
 
+describe('throughput: where ack latency bends', () => {
+  const RATES = [5, 10, 20, 40, 80];
+  /** Steps at RATES with these ack p99s; every message sent and acked unless `acked` says otherwise. */
+  const steps = (p99s: number[], acked: (sent: number, step: number) => number = (sent) => sent) =>
+    RATES.map((offeredRate, step) => ({ step, offeredRate, sent: offeredRate, acked: acked(offeredRate, step), ackedRate: offeredRate, timeouts: 0, p50: 1, p95: 1, p99: p99s[step] }));
+  const verdict = (s: ReturnType<typeof steps>) => {
+    const { steps: judged, kneeRate, maxSustainedRate } = throughputKnee(s);
+    return { bent: judged.map((j) => j.bent), kneeRate, maxSustainedRate };
+  };
+
+  it('a clear knee at step 3: the knee is 40 msg/s, the highest sustained 20', () => {
+    expect(verdict(steps([10, 12, 15, 200, 400]))).toEqual({ bent: [false, false, false, true, true], kneeRate: 40, maxSustainedRate: 20 });
+  });
+
+  it('no knee: every step held, the top rate is sustained', () => {
+    // The bound is max(2 x 10, 10 + 50) = 60 ms: 60 itself holds.
+    expect(verdict(steps([10, 12, 15, 30, 60]))).toEqual({ bent: [false, false, false, false, false], kneeRate: 0, maxSustainedRate: 80 });
+  });
+
+  it('all steps failing (no acks): the knee is the first step and nothing is sustained', () => {
+    expect(verdict(steps([0, 0, 0, 0, 0], () => 0))).toEqual({ bent: [true, true, true, true, true], kneeRate: 5, maxSustainedRate: 0 });
+  });
+
+  it('one noisy step is the knee: steps that held after it do not raise the sustained rate', () => {
+    expect(verdict(steps([10, 300, 12, 15, 20]))).toEqual({ bent: [false, true, false, false, false], kneeRate: 10, maxSustainedRate: 5 });
+  });
+
+  it('acks falling behind sends bend a step: 99% acked holds, less does not; a step that sent nothing bends', () => {
+    const behind = steps([10, 10, 10, 10, 10], (sent, step) => (step === 4 ? 79 : step === 3 ? 0.99 * sent : sent));
+    expect(verdict(behind)).toEqual({ bent: [false, false, false, false, true], kneeRate: 80, maxSustainedRate: 40 });
+    const silent = steps([10, 10, 10, 10, 10]).map((s) => (s.step === 2 ? { ...s, sent: 0, acked: 0 } : s));
+    expect(verdict(silent)).toMatchObject({ kneeRate: 20, maxSustainedRate: 10 });
+  });
+
+  it('a slow first step sets a higher bound: twice its p99 when that is more than 50 ms over it', () => {
+    expect(verdict(steps([100, 150, 200, 201, 190]))).toEqual({ bent: [false, false, false, true, false], kneeRate: 40, maxSustainedRate: 20 });
+  });
+
+  it('summarizeArtillery reads the steps from the per-step counters and histograms', () => {
+    const h = (p99: number) => ({ min: 1, max: p99, count: 10, mean: 5, p50: 5, p75: 6, p90: 7, p95: 8, p99, p999: p99 });
+    const counters: Record<string, number> = { 'throughput.sent': 155, 'throughput.acked': 155 };
+    const summaries: Record<string, ReturnType<typeof h>> = {};
+    RATES.forEach((rate, i) => {
+      counters[`throughput.sent.step_${i}`] = rate;
+      counters[`throughput.acked.step_${i}`] = rate;
+      summaries[`throughput.ack_ms.step_${i}`] = h([10, 12, 15, 200, 400][i]);
+    });
+    const { metrics } = summarizeArtillery({ aggregate: { counters, summaries }, intermediate: [] }, 1, RATES, 1);
+    expect(metrics.steps?.map((s) => [s.offeredRate, s.sent, s.acked, s.p99, s.bent])).toEqual([[5, 5, 5, 10, false], [10, 10, 10, 12, false], [20, 20, 20, 15, false], [40, 40, 40, 200, true], [80, 80, 80, 400, true]]);
+    expect(metrics.values).toMatchObject({ 'throughput.knee_rate': 40, 'throughput.max_sustained_rate': 20, 'throughput.acked': 155 });
+    expect(Object.keys(metrics.counters).filter((k) => /\.step_\d+$/.test(k))).toEqual([]);
+  });
+});
+
 describe('load thresholds from the target config', () => {
   it('the schema takes load.thresholds per scenario', async () => {
     const { parseTargetConfig } = await import('../../src/config/load.js');
@@ -71,24 +125,53 @@ describe('load thresholds from the target config', () => {
 });
 
 describe('the generator watches itself', () => {
-  it('a lagging event loop marks the run saturated, with the reason, and saturation has its own exit code', async () => {
-    const { watchGenerator } = await import('../../src/load/generator-watch.js');
+  const quiet = { cpuSamples: [100, 50, 60, 70, 100], fdPeak: 100, fdLimit: 1024, loopLagP99Ms: 12 };
+
+  it('nothing over its bound: not saturated (the first and last CPU samples are start-up and shut-down)', async () => {
+    const { generatorHealth } = await import('../../src/load/generator-watch.js');
+    expect(generatorHealth(quiet)).toEqual({ eventLoopLagP99Ms: 12, cpuPct: 60, cpuPeakPct: 70, fdPeak: 100, fdLimit: 1024, saturated: false, reasons: [] });
+    // Exactly at each bound is still healthy; an unknown fd limit (0) judges nothing.
+    expect(generatorHealth({ cpuSamples: [0, 90, 90, 0], fdPeak: 9, fdLimit: 10, loopLagP99Ms: 100 })).toMatchObject({ saturated: false, reasons: [] });
+    expect(generatorHealth({ ...quiet, fdPeak: 5000, fdLimit: 0 })).toMatchObject({ saturated: false, reasons: [] });
+    expect(generatorHealth({ ...quiet, cpuSamples: [100, 10, 100] })).toMatchObject({ cpuPct: 10, saturated: false });
+  });
+
+  it('an event loop lagging over 100 ms marks the run saturated, with the reason', async () => {
+    const { generatorHealth } = await import('../../src/load/generator-watch.js');
+    expect(generatorHealth({ ...quiet, loopLagP99Ms: 250 })).toMatchObject({
+      eventLoopLagP99Ms: 250,
+      saturated: true,
+      reasons: ["event-loop lag p99 250.0 ms > 100 ms: timers fired late, so latencies include the generator's own delay"],
+    });
+  });
+
+  it('CPU over 90% of a core on average marks it saturated', async () => {
+    const { generatorHealth } = await import('../../src/load/generator-watch.js');
+    expect(generatorHealth({ ...quiet, cpuSamples: [10, 95, 91, 92, 10] })).toMatchObject({ cpuPct: 92.7, cpuPeakPct: 95, saturated: true, reasons: ['generator CPU 93% of a core > 90%'] });
+  });
+
+  it('open files over 90% of the limit mark it saturated', async () => {
+    const { generatorHealth } = await import('../../src/load/generator-watch.js');
+    expect(generatorHealth({ ...quiet, fdPeak: 922, fdLimit: 1024 })).toMatchObject({ saturated: true, reasons: ['open files 922 near the limit 1024'] });
+    expect(generatorHealth({ ...quiet, fdPeak: 921, fdLimit: 1024 })).toMatchObject({ saturated: false });
+  });
+
+  it('every reason at once, and saturation has its own exit code', async () => {
+    const { generatorHealth } = await import('../../src/load/generator-watch.js');
     const { loadExitCode, EXIT_SATURATED } = await import('../../src/commands/load.js');
-    const healthy = watchGenerator(process.pid, 50).stop(12);
-    expect(healthy).toMatchObject({ saturated: false, reasons: [] });
-    expect(healthy.fdLimit).toBeGreaterThan(0);
-    const lagging = watchGenerator(process.pid, 50).stop(250);
-    expect(lagging.saturated).toBe(true);
-    expect(lagging.reasons[0]).toMatch(/event-loop lag p99 250\.0 ms > 100 ms/);
+    expect(generatorHealth({ cpuSamples: [0, 99, 0], fdPeak: 10, fdLimit: 10, loopLagP99Ms: 101 }).reasons.map((r) => r.split(' ')[0])).toEqual(['event-loop', 'generator', 'open']);
     expect([loadExitCode(true, false, false), loadExitCode(false, false, false), loadExitCode(true, true, false), loadExitCode(false, true, true)]).toEqual([0, 1, EXIT_SATURATED, 1]);
   });
 
-  it('reads CPU from /proc: a busy process shows up', async () => {
+  it('reads CPU and open files from /proc: a busy process shows up', async () => {
     const { spawn } = await import('node:child_process');
     const { watchGenerator } = await import('../../src/load/generator-watch.js');
     const busy = spawn(process.execPath, ['-e', 'const end = Date.now() + 1500; while (Date.now() < end) Math.sqrt(Math.random());']);
     const watch = watchGenerator(busy.pid!, 100);
     await new Promise((r) => busy.on('exit', r));
-    expect(watch.stop(0).cpuPeakPct).toBeGreaterThan(30);
+    const health = watch.stop(0);
+    expect(health.cpuPeakPct).toBeGreaterThan(30);
+    expect(health.fdLimit).toBeGreaterThan(0);
+    expect(health.fdPeak).toBeGreaterThan(0);
   });
 });

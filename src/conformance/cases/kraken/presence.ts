@@ -28,6 +28,7 @@ async function presenceOnline(ctx: CaseContext, probe: Probe, timeoutMs = ctx.ti
 
 export const krakenPresenceCases: CaseDef[] = [
   presence('online-on-join-all', 'joinAll broadcasts userOnline {userId} to every connected client (global broadcast), other instances included', {
+    needs: ['multiInstance'],
     async run(ctx) {
       const { k, world } = await scene(ctx);
       const [owner, outsider, member] = await Promise.all([
