@@ -18,7 +18,7 @@ import { dialectModule } from '../src/dialects/index.js';
 import { DeliveryTracker } from '../src/load/delivery-tracker.js';
 import { buildFanoutPlan, fanoutParameters, groupPeers, isSender, slotInstance, slotUser, type FanoutPlan } from '../src/load/plan.js';
 import { decodeStamp, encodeStamp } from '../src/load/stamp.js';
-import { createTokenSource } from '../src/target/tokens.js';
+import { createTokenSource } from '../src/auth/tokens.js';
 
 export interface BareFanoutResult {
   kind: 'bare-fanout';

@@ -4,9 +4,9 @@
  * Figures, not a pass/fail: this machine is shared and noisy.
  */
 import { runConformance } from '../src/conformance/conform.js';
-import { chatServiceModule } from '../src/dialects/chat-service.js';
+import { chatServiceModule } from '../src/dialects/chat-service/index.js';
 import { createLogger } from '../src/log.js';
-import { startReferenceTarget } from '../src/target/reference-target.js';
+import { startReferenceTarget } from '../src/reference/target.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const logger = createLogger('warn');

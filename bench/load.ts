@@ -25,14 +25,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { chatServiceModule } from '../src/dialects/chat-service.js';
+import { chatServiceModule } from '../src/dialects/chat-service/index.js';
 import { watchGenerator } from '../src/load/generator-watch.js';
-import type { GeneratorHealth, LoadReport } from '../src/load/model.js';
+import type { GeneratorHealth, LoadReport } from '../src/model/load.js';
 import { fanoutParameters, type FanoutParameters } from '../src/load/plan.js';
 import { resolveScenario } from '../src/load/scenario.js';
 import { createLogger } from '../src/log.js';
-import { findProjectRoot } from '../src/target/project-root.js';
-import { startReferenceTarget } from '../src/target/reference-target.js';
+import { findProjectRoot } from '../src/project-root.js';
+import { startReferenceTarget } from '../src/reference/target.js';
 import type { BareFanoutResult } from './bare-fanout.js';
 
 // ---------- knobs ----------

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { parseTargetConfig } from '../src/config/load.js';
 import { resolveSecretsOf } from '../src/commands/secrets.js';
 import { Redactor } from '../src/secrets/redactor.js';
-import { fillTemplate } from '../src/target/template.js';
+import { fillTemplate } from '../src/rest/template.js';
 
 describe('target config', () => {
   it('the worked example in the README is a valid config', async () => {

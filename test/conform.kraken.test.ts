@@ -2,12 +2,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KRAKEN_MUTANTS } from '../fixtures/kraken-gateway/mutants.js';
 import { krakenCases } from '../src/conformance/cases/kraken/index.js';
-import { krakenModule } from '../src/dialects/kraken.js';
-import type { ProvidedRedis } from '../src/target/redis-provider.js';
-import { provideReferenceRedis } from '../src/target/reference-target.js';
-import { startReferenceGateway, type ReferenceGateway } from '../src/target/reference-launcher.js';
+import { krakenModule } from '../src/dialects/kraken/index.js';
+import type { ProvidedRedis } from '../src/reference/redis-provider.js';
+import { provideReferenceRedis } from '../src/reference/target.js';
+import { startReferenceGateway, type ReferenceGateway } from '../src/reference/launcher.js';
 import { runCli } from './support/cli.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'gatecheck-kraken-'));
@@ -73,8 +72,7 @@ describe('renamed events: a config `events` mapping follows a gateway that renam
     redis = await provideReferenceRedis({});
     if (!redis.url) return;
     gateway = await startReferenceGateway({
-      gateway: 'kraken-gateway',
-      knownMutants: KRAKEN_MUTANTS,
+      gateway: 'kraken',
       instances: 2,
       redisUrl: redis.url,
       jwtSecret: secret,

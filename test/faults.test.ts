@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { startGarbageGateway } from '../fixtures/garbage-gateway/server.js';
+import { startGarbageGateway } from '../fixtures/hostile/garbage.js';
 import { runConformance } from '../src/conformance/conform.js';
-import { startReferenceGateway } from '../src/target/reference-launcher.js';
+import { startReferenceGateway } from '../src/reference/launcher.js';
 import { chatServiceCases } from '../src/conformance/cases/chat-service/index.js';
-import { chatServiceModule } from '../src/dialects/chat-service.js';
+import { chatServiceModule } from '../src/dialects/chat-service/index.js';
 import { runCli } from './support/cli.js';
 
 describe('faults: the target misbehaves', () => {

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type RequestListener, type Server as 
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assertAnswering, assertReachable } from '../src/target/reachability.js';
+import { assertAnswering, assertReachable } from '../src/client/reachability.js';
 import { runCli } from './support/cli.js';
 
 const SECRET = { GATECHECK_JWT_SECRET: 'x'.repeat(32) };

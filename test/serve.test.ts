@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
-import { findFreePort } from '../src/target/free-port.js';
+import { findFreePort } from '../src/processes/free-port.js';
 import { CLI } from './support/cli.js';
 import { describeProcess, descendants, killSurvivors, stillAliveAfter } from './support/procs.js';
 
@@ -116,7 +116,7 @@ describe('gatecheck serve', () => {
 function expectServeTree(tree: number[], opts: { gatecheck: boolean }) {
   const procs = tree.map(describeProcess).join('\n');
   expect(procs.match(/cli\.js serve/g) ?? [], procs).toHaveLength(opts.gatecheck ? 1 : 0);
-  expect(procs.match(/chat-gateway\/main\.js/g) ?? [], procs).toHaveLength(2);
+  expect(procs.match(/chat-service\/main\.js/g) ?? [], procs).toHaveLength(2);
   expect(procs, procs).toMatch(/redis-server/);
 }
 

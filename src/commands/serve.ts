@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import type { ProtocolName } from '../protocol/names.js';
 import { SignJWT } from 'jose';
 import type { Logger } from 'pino';
-import { watchParent } from '../target/parent-watch.js';
-import { provideRedis, redactUrl } from '../target/redis-provider.js';
-import { startReferenceGateway, type ReferenceGateway, type UnexpectedExit } from '../target/reference-launcher.js';
+import { watchParent } from '../processes/parent-watch.js';
+import { provideRedis, redactUrl } from '../reference/redis-provider.js';
+import { startReferenceGateway, type ReferenceGateway, type UnexpectedExit } from '../reference/launcher.js';
 import { dialectModule } from '../dialects/index.js';
 
 export interface ServeFlags {
@@ -22,15 +23,14 @@ export async function serveCommand(flags: ServeFlags, logger: Logger): Promise<n
   }
   const given = process.env.GATECHECK_JWT_SECRET;
   const jwtSecret = given || randomBytes(24).toString('hex');
-  const { reference, mutants } = dialectModule(flags.dialect);
+  const { reference } = dialectModule(flags.dialect);
   const gateway = await startReferenceGateway({
     instances: flags.instances,
     redisUrl: redis?.url,
     mutant: flags.mutant,
     jwtSecret,
     rateLimit: reference.rateLimit,
-    gateway: reference.gateway,
-    knownMutants: mutants,
+    gateway: flags.dialect as ProtocolName,
   });
   // Listening before the last line is printed: whoever reads "Ctrl-C stops it." may signal at once.
   const stopped = untilStopped(gateway);

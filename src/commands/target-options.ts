@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { configFromUrls, loadTargetConfig } from '../config/load.js';
 import { dialectModule } from '../dialects/index.js';
 import { UsageError } from '../errors.js';
-import { startReferenceTarget, type StartedTarget } from '../target/reference-target.js';
+import { startReferenceTarget, type StartedTarget } from '../reference/target.js';
 
 export interface TargetFlags {
   target?: string;

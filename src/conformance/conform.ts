@@ -1,10 +1,10 @@
 import type { TargetConfig } from '../config/schema.js';
 import type { Dialect } from '../protocol/types.js';
 import { summarize, type ConformanceReport, type TargetSummary } from '../model/conformance.js';
-import { assertReachable } from '../target/reachability.js';
-import { RestClient } from '../target/rest.js';
-import { createTokenSource } from '../target/tokens.js';
-import { ConnectPacer, UserAllocator } from '../target/users.js';
+import { assertReachable } from '../client/reachability.js';
+import { RestClient } from '../rest/client.js';
+import { createTokenSource } from '../auth/tokens.js';
+import { ConnectPacer, UserAllocator } from '../auth/users.js';
 import { runCases } from './runner.js';
 import type { CaseDef, CaseResult } from './types.js';
 

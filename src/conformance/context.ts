@@ -5,13 +5,13 @@ import { Probe, WaitTimeout, type ConnectResult, type TokenVia } from '../client
 import { summarize, Timeline } from '../client/timeline.js';
 import type { RestCallName, TargetConfig } from '../config/schema.js';
 import type { Dialect } from '../protocol/types.js';
-import type { RestClient } from '../target/rest.js';
-import type { TokenSource } from '../target/tokens.js';
-import type { ConnectPacer, TestUser, UserAllocator } from '../target/users.js';
+import type { RestClient } from '../rest/client.js';
+import type { TokenSource } from '../auth/tokens.js';
+import type { ConnectPacer, TestUser, UserAllocator } from '../auth/users.js';
 import { krakenWorld } from '../config/schema.js';
 import type { KrakenWorld } from '../protocol/kraken/world.js';
-import { SetupError } from '../target/rest.js';
-import { readPath } from '../target/template.js';
+import { SetupError } from '../rest/client.js';
+import { readPath } from '../rest/template.js';
 import { CaseFailure, CaseSkip, type Failure } from './types.js';
 
 /** Everything a run shares between its cases. */

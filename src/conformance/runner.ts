@@ -1,7 +1,7 @@
 import { errorMessage, TargetError } from '../errors.js';
 import { log } from '../log.js';
-import { SetupError } from '../target/rest.js';
-import { assertAnswering } from '../target/reachability.js';
+import { SetupError } from '../rest/client.js';
+import { assertAnswering } from '../client/reachability.js';
 import { CaseContext, type RunEnvironment } from './context.js';
 import { CaseFailure, CaseSkip, type CaseDef, type CaseResult, type CaseStatus, type Need } from './types.js';
 

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
-import { chatServiceModule } from './chat-service.js';
-import { krakenModule } from './kraken.js';
+import { chatServiceModule } from './chat-service/index.js';
+import { krakenModule } from './kraken/index.js';
 import type { DialectModule, DialectName } from './types.js';
 
 const MODULES: DialectModule[] = [chatServiceModule, krakenModule];

@@ -1,27 +1,19 @@
 import type { TargetConfig } from '../config/schema.js';
 import type { CaseDef } from '../conformance/types.js';
 import type { Dialect } from '../protocol/types.js';
+import type { MutantCatalogue, MutantInfo } from './mutants.js';
+
+export type { MutantInfo };
 
 export type DialectName = TargetConfig['dialect'];
-
-/** One deliberate bug (or allowed deviation) of a reference gateway, whatever its dialect. */
-export interface MutantLike {
-  name: string;
-  description: string;
-  area: string;
-  kind?: 'bug' | 'deviation';
-  blanket?: boolean;
-  needsMultiInstance?: boolean;
-}
 
 /** Everything gatecheck knows about one protocol: its names and schemas, its cases, its reference gateway. */
 export interface DialectModule {
   name: DialectName;
   dialect(overrides?: Record<string, string>): Dialect;
   cases: CaseDef[];
-  mutants: readonly MutantLike[];
+  mutants: MutantCatalogue;
   reference: {
-    gateway: 'chat-gateway' | 'kraken-gateway';
     rateLimit?: { max: number; windowMs: number };
     /** Flags the conformance run starts the reference gateway with (e.g. short TTLs). */
     extraArgs?: string[];

@@ -3,10 +3,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { TargetError } from '../errors.js';
 import { log } from '../log.js';
-import { killOnExit } from '../target/child-reaper.js';
+import { killOnExit } from '../processes/child-reaper.js';
 import { watchGenerator } from './generator-watch.js';
 import { PLAN_LINE } from './fanout-vu.js';
-import type { GeneratorHealth } from './model.js';
+import type { GeneratorHealth } from '../model/load.js';
 import type { StormSchedule } from './plan.js';
 
 export interface ArtilleryRunOptions {

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { GeneratorHealth } from './model.js';
+import type { GeneratorHealth } from '../model/load.js';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 const SATURATED_CPU_PCT = 90;

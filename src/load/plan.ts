@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TargetConfig } from '../config/schema.js';
-import { RestClient } from '../target/rest.js';
-import type { TokenSource } from '../target/tokens.js';
+import { RestClient } from '../rest/client.js';
+import type { TokenSource } from '../auth/tokens.js';
 
 /** The knobs of a fan-out run (scenario variables, overridable from the CLI). */
 export interface FanoutParameters {

@@ -1,4 +1,4 @@
-import type { DeliveryCounts, HistogramSummary, LoadPeriod, LoadReport, PerSenderDelivery, ThroughputStep } from './model.js';
+import type { DeliveryCounts, HistogramSummary, LoadPeriod, LoadReport, PerSenderDelivery, ThroughputStep } from '../model/load.js';
 import { slotInstance } from './plan.js';
 import { LATENCY_BUCKETS_MS } from './stamp.js';
 

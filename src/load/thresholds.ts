@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { ThresholdResult } from './model.js';
+import type { ThresholdResult } from '../model/load.js';
 
 /**
  * Thresholds as data, k6-style: `p99(fanout.latency_ms) < 250`, `fanout.lost == 0`,

@@ -3,7 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import { loadTargetConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
 import { protocolFor, type Dialect } from '../protocol/index.js';
-import { createTokenSource, type TokenSource } from '../target/tokens.js';
+import { createTokenSource, type TokenSource } from '../auth/tokens.js';
 
 /** What Artillery hands a function step. */
 export interface Events {

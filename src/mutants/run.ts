@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { runConformance } from '../conformance/conform.js';
-import type { DialectModule, MutantLike } from '../dialects/types.js';
+import type { DialectModule, MutantInfo } from '../dialects/types.js';
 import type { CaseStatus } from '../conformance/types.js';
-import type { ConformanceReport } from '../report/model.js';
-import type { ProvidedRedis } from '../target/redis-provider.js';
-import { provideReferenceRedis, startReferenceTarget } from '../target/reference-target.js';
+import type { ConformanceReport } from '../model/conformance.js';
+import type { ProvidedRedis } from '../reference/redis-provider.js';
+import { provideReferenceRedis, startReferenceTarget } from '../reference/target.js';
 import { UsageError } from '../errors.js';
 
 export interface MutantResult {
@@ -54,7 +54,7 @@ export const deviationRecognised = (r: MutantResult): boolean => r.verdict === '
  * The verdict on one mutant from its full run and the re-run, alone, of each case that failed in it:
  * a failure counts as a kill only when it repeats, and an errored case (in either) leaves it inconclusive.
  */
-export function judgeMutant(m: MutantLike, cases: Array<{ id: string; status: CaseStatus }>, rerun: ReadonlyMap<string, CaseStatus>): MutantResult {
+export function judgeMutant(m: MutantInfo, cases: Array<{ id: string; status: CaseStatus }>, rerun: ReadonlyMap<string, CaseStatus>): MutantResult {
   const ids = (status: CaseStatus) => cases.filter((c) => c.status === status).map((c) => c.id);
   const failed = ids('failed');
   const killedBy = failed.filter((id) => rerun.get(id) === 'failed');
@@ -74,14 +74,14 @@ export interface MutantsOptions {
   onMutantDone?(r: MutantResult, index: number, total: number): void;
 }
 
-const describe = (m: MutantLike) => ({ name: m.name, description: m.description, area: m.area, kind: m.kind ?? ('bug' as const) });
+const describe = (m: MutantInfo) => ({ name: m.name, description: m.description, area: m.area, kind: m.kind ?? ('bug' as const) });
 
 /** Runs the suite against the healthy reference gateway, then against each mutant, and tallies the kills. */
 export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
   const startedAt = new Date();
   const started = performance.now();
-  const all = opts.module.mutants;
-  const unknown = (opts.only ?? []).filter((n) => !all.some((m) => m.name === n));
+  const all = opts.module.mutants.list;
+  const unknown = (opts.only ?? []).filter((n) => !opts.module.mutants.find(n));
   if (unknown.length) throw new UsageError(`unknown mutant(s) ${unknown.join(', ')}; known: ${all.map((m) => m.name).join(', ')}`);
   const selected = opts.only?.length ? all.filter((m) => opts.only!.includes(m.name)) : all;
   // Each worker has a Redis of its own: two reference gateways on one Redis would hear each other's broadcasts.
@@ -107,7 +107,7 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
         await target.stop();
       }
     };
-    const judge = async (m: MutantLike, redis: ProvidedRedis): Promise<MutantResult> => {
+    const judge = async (m: MutantInfo, redis: ProvidedRedis): Promise<MutantResult> => {
       if (m.needsMultiInstance && !redis.url) {
         return { ...describe(m), killed: false, killedBy: [], nonStrictCases: [], erroredCases: [], skipped: `needs two instances: ${redis.hint}`, verdict: 'skipped', unconfirmed: [] };
       }

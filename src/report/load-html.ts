@@ -1,4 +1,4 @@
-import type { HistogramSummary, LoadPeriod, LoadReport } from '../load/model.js';
+import type { HistogramSummary, LoadPeriod, LoadReport } from '../model/load.js';
 import { barChart, columnChart, lineChart, noDataChart, type Bar, type LineSeries, type Point } from './html/charts.js';
 import { fmtDuration, fmtMs, fmtNum, fmtPct, fmtTimestamp } from './html/format.js';
 import { html, raw, type Html } from './html/markup.js';

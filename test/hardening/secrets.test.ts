@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTokenEchoServer } from '../../fixtures/hostile/token-echo.js';
 import { Redactor, REDACTED } from '../../src/secrets/redactor.js';
-import { MALFORMED_TOKEN } from '../../src/target/tokens.js';
+import { MALFORMED_TOKEN } from '../../src/auth/tokens.js';
 import { runCli } from '../support/cli.js';
 
 const tmp = await mkdtemp(join(tmpdir(), 'gatecheck-secrets-'));

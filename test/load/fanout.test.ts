@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chatServiceModule } from '../../src/dialects/chat-service.js';
-import { provideRedis } from '../../src/target/redis-provider.js';
-import { startReferenceGateway } from '../../src/target/reference-launcher.js';
+import { chatServiceModule } from '../../src/dialects/chat-service/index.js';
+import { provideRedis } from '../../src/reference/redis-provider.js';
+import { startReferenceGateway } from '../../src/reference/launcher.js';
 import { runCli } from '../support/cli.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'gatecheck-load-'));

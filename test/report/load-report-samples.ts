@@ -1,6 +1,6 @@
 // Two load reports for the HTML page's tests (load-html.test.ts, load-html.chromium.test.ts): a fan-out
 // run with losses, and a reconnection storm whose generator saturated.
-import type { HistogramSummary, LoadPeriod, LoadReport, PerSenderDelivery } from '../../src/load/model.js';
+import type { HistogramSummary, LoadPeriod, LoadReport, PerSenderDelivery } from '../../src/model/load.js';
 
 export const SCENARIO = `fan-out 1→500 "mixed" rooms & it's <b>bold</b>`;
 export const SCENARIO_ESCAPED = 'fan-out 1→500 &quot;mixed&quot; rooms &amp; it&#39;s &lt;b&gt;bold&lt;/b&gt;';

@@ -21,7 +21,7 @@ export function describeMutantProof(module: DialectModule, minimumBugs: number):
       `${m.name} (${m.verdict}${m.skipped ? `: ${m.skipped}` : ''}${m.erroredCases.length ? `; errored ${m.erroredCases.join(', ')}` : ''}${m.unconfirmed.length ? `; failed only once ${m.unconfirmed.join(', ')}` : ''})`;
 
     it('judged every mutant, none skipped or inconclusive', () => {
-      expect(report.mutants.map((m) => m.name)).toEqual(module.mutants.map((m) => m.name));
+      expect(report.mutants.map((m) => m.name)).toEqual(module.mutants.list.map((m) => m.name));
       expect(report.mutants.filter((m) => m.verdict === 'skipped' || m.verdict === 'inconclusive').map(why)).toEqual([]);
     });
 
@@ -33,7 +33,7 @@ export function describeMutantProof(module: DialectModule, minimumBugs: number):
     it('every mutant is killed by a case that failed twice', () => {
       const bugs = report.mutants.filter((m) => m.kind === 'bug');
       expect(bugs.filter((m) => !m.killed).map(why)).toEqual([]);
-      const expectedBugs = module.mutants.filter((m) => m.kind !== 'deviation').length;
+      const expectedBugs = module.mutants.list.filter((m) => m.kind !== 'deviation').length;
       expect(report.summary).toMatchObject({ total: expectedBugs, killed: expectedBugs, inconclusive: 0, skipped: 0 });
       expect(expectedBugs).toBeGreaterThanOrEqual(minimumBugs);
     });
@@ -47,7 +47,7 @@ export function describeMutantProof(module: DialectModule, minimumBugs: number):
 
     it('every case kills at least one mutant that is neither a blanket one nor the missing Redis adapter', () => {
       // Without the adapter every cross-instance delivery fails: it proves nothing about a single case either.
-      const broad = new Set(module.mutants.filter((m) => m.blanket || m.name === 'no-redis-adapter').map((m) => m.name));
+      const broad = new Set(module.mutants.list.filter((m) => m.blanket || m.name === 'no-redis-adapter').map((m) => m.name));
       const killers = new Map(module.cases.map((c) => [c.id, [] as string[]]));
       for (const m of report.mutants.filter((m) => !broad.has(m.name))) for (const id of m.killedBy) killers.get(id)?.push(m.name);
       const idle = [...killers].filter(([, ms]) => ms.length === 0).map(([id]) => id);

@@ -1,4 +1,4 @@
-import type { GeneratorHealth, HistogramSummary, LoadReport, PerSenderDelivery, ThresholdResult } from '../../load/model.js';
+import type { GeneratorHealth, HistogramSummary, LoadReport, PerSenderDelivery, ThresholdResult } from '../../model/load.js';
 import { fmtMetric, fmtMs, fmtNum, fmtPct, fmtRate } from './format.js';
 import { html, type Html } from './markup.js';
 

@@ -1,4 +1,4 @@
-import { MALFORMED_TOKEN } from '../../../target/tokens.js';
+import { MALFORMED_TOKEN } from '../../../auth/tokens.js';
 import { suiteCase, type CaseDef } from '../../types.js';
 import { expectHandshakeAccepted, expectHandshakeRejected } from './handshake.js';
 

@@ -1,11 +1,11 @@
 import { summarize } from '../../../client/timeline.js';
 import * as s from '../../../protocol/chat-service/schemas.js';
-import { MALFORMED_TOKEN } from '../../../target/tokens.js';
+import { MALFORMED_TOKEN } from '../../../auth/tokens.js';
 import { seedCase, type CaseDef } from '../../types.js';
 import { aboutConversation, aboutUser, expectDelivered, hasContent, hasMessageId, isMessage, sendMessage, uniqueText } from './actions.js';
 import { expectHandshakeRejected } from './handshake.js';
 import { checkSync, sentWithinWindow } from './sync.js';
-import { readRedisSet } from '../../../target/redis-inspect.js';
+import { readRedisSet } from '../../../client/redis-inspect.js';
 
 const seed = seedCase;
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { MALFORMED_TOKEN } from '../../../target/tokens.js';
+import { MALFORMED_TOKEN } from '../../../auth/tokens.js';
 import { suiteCase, type CaseDef } from '../../types.js';
 import { scene } from './actions.js';
 import { expectHandshakeAccepted, expectHandshakeRejected } from './handshake.js';

@@ -1,6 +1,6 @@
 import type { Probe } from '../../../client/probe.js';
 import type { KrakenWorld } from '../../../protocol/kraken/world.js';
-import type { RestResult } from '../../../target/rest.js';
+import type { RestResult } from '../../../rest/client.js';
 import type { CaseContext } from '../../context.js';
 
 /**

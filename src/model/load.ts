@@ -1,0 +1,110 @@
+import type { TargetSummary } from './conformance.js';
+
+/** One histogram as Artillery summarises it (milliseconds for every gatecheck latency). */
+export interface HistogramSummary {
+  min: number;
+  max: number;
+  count: number;
+  mean: number;
+  p50: number;
+  p75: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+}
+
+/** One reporting period of the run (Artillery's intermediate report). */
+export interface LoadPeriod {
+  /** Start of the period, ISO-8601. */
+  at: string;
+  counters: Record<string, number>;
+  histograms: Record<string, HistogramSummary>;
+}
+
+/** Delivery accounting of the fan-out: every figure is a count of deliveries (message × receiver). */
+export interface DeliveryCounts {
+  expected: number;
+  received: number;
+  lost: number;
+  duplicated: number;
+  outOfOrder: number;
+  /** received / expected, 1 when nothing was expected. */
+  ratio: number;
+}
+
+export interface PerSenderDelivery extends DeliveryCounts {
+  sender: string;
+  instance: number;
+  sent: number;
+}
+
+export interface ThroughputStep {
+  step: number;
+  /** Messages a second offered over all senders. */
+  offeredRate: number;
+  sent: number;
+  acked: number;
+  /** Acks per second over the step. */
+  ackedRate: number;
+  timeouts: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** Ack latency bent here (p99 over twice the first step's and 50 ms more) or acks fell behind sends. */
+  bent: boolean;
+}
+
+export interface GeneratorHealth {
+  /** p99 event-loop delay of the load processes (the worst worker). */
+  eventLoopLagP99Ms: number;
+  /** CPU of the load processes, percent of one core (averaged over the run; peak beside it). */
+  cpuPct: number;
+  cpuPeakPct: number;
+  /** Open file descriptors at the peak and the process limit. */
+  fdPeak: number;
+  fdLimit: number;
+  saturated: boolean;
+  /** Why the run counts as saturated: the numbers measure the generator, not the server. */
+  reasons: string[];
+}
+
+export interface ThresholdResult {
+  expr: string;
+  /** The measured value the expression compared; null when the metric was not produced. */
+  value: number | null;
+  ok: boolean;
+}
+
+/** report.json of `gatecheck load`: keep this shape stable, add fields freely. */
+export interface LoadReport {
+  schemaVersion: 1;
+  kind: 'load';
+  scenario: string;
+  target: TargetSummary;
+  startedAt: string;
+  durationMs: number;
+  /** The knobs the run used (connections, rate, duration, engine...). */
+  parameters: Record<string, string | number>;
+  metrics: {
+    /** Artillery's aggregate counters, every worker summed. */
+    counters: Record<string, number>;
+    /** Artillery's aggregate histograms. */
+    histograms: Record<string, HistogramSummary>;
+    /** The scenario's delivery-latency histogram (fanout.latency_ms, storm.latency_ms, throughput.latency_ms). */
+    latencyMetric?: string;
+    /** Counts per latency bucket: upper bound in ms ("+Inf" last) -> deliveries. */
+    latencyBuckets: Array<{ le: string; count: number }>;
+    delivery?: DeliveryCounts;
+    perSender?: PerSenderDelivery[];
+    /** Throughput only: one row per step of offered rate. */
+    steps?: ThroughputStep[];
+    /** Flat name -> value view the thresholds read (e.g. "fanout.lost", "fanout.latency_ms.p99"). */
+    values: Record<string, number>;
+  };
+  /** Latency and counts over time, one entry per reporting period. */
+  timeline: LoadPeriod[];
+  thresholds: ThresholdResult[];
+  generator: GeneratorHealth;
+  passed: boolean;
+}

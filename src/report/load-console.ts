@@ -1,0 +1,120 @@
+import { chalkFor } from './console.js';
+import type { Sink } from './sink.js';
+import type { HistogramSummary, LoadReport } from '../model/load.js';
+
+const ms = (n: number | undefined) => (n === undefined ? '-' : `${n.toFixed(1)} ms`);
+
+function latencyLine(name: string, h: HistogramSummary | undefined): string | undefined {
+  if (!h) return undefined;
+  return `  ${name.padEnd(34)} p50 ${ms(h.p50).padStart(9)}  p95 ${ms(h.p95).padStart(9)}  p99 ${ms(h.p99).padStart(9)}  max ${ms(h.max).padStart(9)}  (${h.count})`;
+}
+
+/** The human summary of a load run: latencies, deliveries, thresholds with their values, generator health. */
+export function printLoadSummary(sink: Sink, report: LoadReport): void {
+  const c = chalkFor(sink.human);
+  const h = report.metrics.histograms;
+  const v = report.metrics.values;
+  const prefix = v['storm.unrecovered'] !== undefined ? 'storm' : report.metrics.steps ? 'throughput' : 'fanout';
+  const lines: string[] = ['', c.bold(`${report.scenario}: latency`)];
+  for (const [label, name] of [
+    ['fan-out (intended send -> receive)', `${prefix}.latency_ms`],
+    ['  same instance', `${prefix}.latency_ms.same_instance`],
+    ['  cross instance', `${prefix}.latency_ms.cross_instance`],
+    ['emit -> receive', `${prefix}.emit_latency_ms`],
+    ['ack', `${prefix}.ack_ms`],
+    ['connect', `${prefix}.connect_ms`],
+    ['reconnect (drop -> ready again)', 'reconnect.time_ms'],
+  ] as const) {
+    const line = latencyLine(label, h[name]);
+    if (line) lines.push(line);
+  }
+  if (prefix === 'storm') {
+    const share = (v['reconnect.recovered_share'] * 100).toFixed(0);
+    const warn = (n: number, text: string) => (n > 0 ? c.red(text) : text);
+    lines.push(
+      c.bold('storm'),
+      `  disconnected ${v['reconnect.disconnected']}, reconnected ${v['reconnect.reconnected']}, ${warn(v['reconnect.failed'], `failed ${v['reconnect.failed']}`)}; sessions recovered by Socket.IO ${v['reconnect.recovered']} (${share}%)`,
+      `  messages sent during the outage ${v['storm.sent_during_outage']}; missed live ${v['storm.missed_live']}: recovered by messages:sync ${v['storm.recovered_by_sync']}, ${warn(v['storm.unrecovered'], `unrecovered ${v['storm.unrecovered']}`)}; sends skipped while the sender was down ${v['storm.sent_while_disconnected_skipped']}`,
+      `  presence afterwards: ${warn(v['presence.stale_offline'], `peers seen offline while connected ${v['presence.stale_offline']}`)}${v['presence.stale_online'] !== undefined ? `, ${warn(v['presence.stale_online'], `users still online after leaving ${v['presence.stale_online']}`)}` : ''}`,
+    );
+  }
+  const steps = report.metrics.steps;
+  if (steps?.length) {
+    lines.push(c.bold('throughput steps (offered msg/s over all senders)'));
+    for (const s of steps) {
+      const row = `  ${String(s.offeredRate).padStart(6)} msg/s  sent ${String(s.sent).padStart(6)}  acked ${String(s.acked).padStart(6)} (${s.ackedRate.toFixed(1)}/s)  timeouts ${s.timeouts}  ack p50 ${ms(s.p50)}  p99 ${ms(s.p99)}`;
+      lines.push(s.bent ? c.red(`${row}  <- bent`) : row);
+    }
+    const knee = v['throughput.knee_rate'];
+    lines.push(`  ${knee ? `ack latency bends at ${knee} msg/s; ` : 'no bend up to the last step; '}highest sustained: ${v['throughput.max_sustained_rate'] || 'none'} msg/s`);
+  }
+  const d = report.metrics.delivery;
+  if (d) {
+    const warn = (n: number, text: string) => (n > 0 ? c.red(text) : text);
+    lines.push(c.bold('deliveries'), `  expected ${d.expected}, received ${d.received} (${(d.ratio * 100).toFixed(2)}%), ${warn(d.lost, `lost ${d.lost}`)}, ${warn(d.duplicated, `duplicated ${d.duplicated}`)}, ${warn(d.outOfOrder, `out of order ${d.outOfOrder}`)}`);
+    if (v[`${prefix}.late_join`]) {
+      lines.push(c.yellow(`  ${v[`${prefix}.late_join`]} VU(s) were ready only after sending began (the generator's start-up); they fetched ${v[`${prefix}.late_join_synced`]} earlier deliveries with messages:sync, counted without a latency. Raise --settle to avoid it.`));
+    }
+    lines.push(`  lost same-instance ${v[`${prefix}.lost.same_instance`] ?? 0}, cross-instance ${v[`${prefix}.lost.cross_instance`] ?? 0}`);
+    const senders = report.metrics.perSender ?? [];
+    const lossy = senders.filter((s) => s.lost > 0).sort((a, b) => b.lost - a.lost);
+    if (senders.length) lines.push(`  senders with loss: ${lossy.length} of ${senders.length}${lossy.length ? `; worst: sender ${lossy[0].sender} (instance ${lossy[0].instance + 1}) lost ${lossy[0].lost} of ${lossy[0].expected}` : ''}`);
+  }
+  if (report.thresholds.length) {
+    lines.push(c.bold('thresholds'));
+    for (const t of report.thresholds) lines.push(`  ${t.ok ? c.green('✓') : c.red('✗')} ${t.expr}  (measured: ${t.value === null ? 'not produced' : t.value})`);
+  }
+  const g = report.generator;
+  lines.push(c.bold('generator'), `  event-loop lag p99 ${ms(g.eventLoopLagP99Ms)}, CPU ${g.cpuPct}% avg / ${g.cpuPeakPct}% peak of a core, open files ${g.fdPeak}${g.fdLimit ? ` of ${g.fdLimit}` : ''}`);
+  if (g.saturated) lines.push(c.red(`  SATURATED: ${g.reasons.join('; ')}; these numbers measure the generator, not the server`));
+  lines.push('', report.passed ? c.green(`PASSED in ${(report.durationMs / 1000).toFixed(1)}s`) : c.red(`FAILED in ${(report.durationMs / 1000).toFixed(1)}s`));
+  sink.say(lines.join('\n') + '\n');
+}
+
+export interface AdapterRow {
+  adapter: string;
+  passed: boolean;
+  reconnectP50Ms: number | null;
+  reconnectP99Ms: number | null;
+  recoveredShare: number | null;
+  missedLive: number | null;
+  recoveredBySync: number | null;
+  unrecovered: number | null;
+  latencyP99Ms: number | null;
+}
+
+/** The same scenario on two adapters, side by side. */
+export function adapterComparison(runs: Array<{ adapter: string; report: LoadReport }>): { rows: AdapterRow[]; table: string } {
+  const rows = runs.map(({ adapter, report }) => {
+    const v = report.metrics.values;
+    const pick = (k: string) => (v[k] === undefined ? null : v[k]);
+    const latency = report.metrics.latencyMetric ?? 'fanout.latency_ms';
+    return {
+      adapter,
+      passed: report.passed,
+      reconnectP50Ms: pick('reconnect.time_ms.p50'),
+      reconnectP99Ms: pick('reconnect.time_ms.p99'),
+      recoveredShare: pick('reconnect.recovered_share'),
+      missedLive: pick('storm.missed_live'),
+      recoveredBySync: pick('storm.recovered_by_sync'),
+      unrecovered: pick('storm.unrecovered'),
+      latencyP99Ms: pick(`${latency}.p99`),
+    };
+  });
+  const cell = (n: number | null, unit = '') => (n === null ? '-' : `${Number.isInteger(n) ? n : n.toFixed(1)}${unit}`);
+  const header = 'adapter   reconnect p50  reconnect p99  sessions recovered  missed live  recovered by sync  unrecovered  delivery p99  verdict';
+  const lines = rows.map((r) =>
+    [
+      r.adapter.padEnd(9),
+      cell(r.reconnectP50Ms, ' ms').padStart(13),
+      cell(r.reconnectP99Ms, ' ms').padStart(14),
+      (r.recoveredShare === null ? '-' : `${(r.recoveredShare * 100).toFixed(0)}%`).padStart(19),
+      cell(r.missedLive).padStart(12),
+      cell(r.recoveredBySync).padStart(18),
+      cell(r.unrecovered).padStart(12),
+      cell(r.latencyP99Ms, ' ms').padStart(13),
+      r.passed ? '  passed' : '  FAILED',
+    ].join(' '),
+  );
+  return { rows, table: [header, ...lines].join('\n') };
+}

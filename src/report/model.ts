@@ -1,2 +1,0 @@
-// Moved to src/model/conformance.ts.
-export * from '../model/conformance.js';
