@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { collect, positiveInt, positiveNumber } from './commands/args.js';
 import { errorMessage, GatecheckError } from './errors.js';
 import { createLogger, LOG_LEVELS } from './log.js';
+import { PROTOCOL_NAMES } from './protocol/names.js';
 
 // Commands load on demand: `--help` and usage errors should not pay for socket.io, Redis or zod.
 const conformCommand = async (...a: Parameters<typeof import('./commands/conform.js').conformCommand>) => (await import('./commands/conform.js')).conformCommand(...a);
@@ -12,7 +13,7 @@ const loadCommand = async (...a: Parameters<typeof import('./commands/load.js').
 const initCommand = async (...a: Parameters<typeof import('./commands/init.js').initCommand>) => (await import('./commands/init.js')).initCommand(...a);
 
 // The dialect names, without loading the dialect modules (and their schemas) for --help.
-const DIALECTS = ['chat-service', 'kraken'];
+const DIALECTS = [...PROTOCOL_NAMES];
 
 const EXIT_HELP = `
 Exit codes:

@@ -253,8 +253,8 @@ export class Probe {
         if (e.seq < firstSeq) return;
         if (e.wire === dialect.errorEvents.error) {
           const p = (e.payload ?? {}) as Record<string, unknown>;
-          // chat-service names the failed event in originalEvent, Kraken in event; an error naming neither answers any act.
-          const about = p.originalEvent ?? p.event;
+          // An error that names no event answers any act.
+          const about = dialect.errorSubject(p);
           if (about === undefined || about === wire || about === event) settle({ kind: 'error', payload: p, ms: ms() });
         } else if (e.wire === dialect.errorEvents.exception) {
           settle({ kind: 'exception', payload: e.payload, ms: ms() });

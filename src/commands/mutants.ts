@@ -1,8 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { deviationRecognised, runMutants, type MutantResult, type MutantsReport } from '../mutants/run.js';
 import { chalkFor } from '../report/console.js';
+import { Sink } from '../report/sink.js';
 import { dialectModule } from '../dialects/index.js';
 
 export interface MutantsFlags {
@@ -15,8 +14,9 @@ export interface MutantsFlags {
 }
 
 export async function mutantsCommand(flags: MutantsFlags, logger: Logger): Promise<number> {
-  const out = flags.json ? process.stderr : process.stdout;
-  const c = chalkFor(out);
+  const sink = new Sink(flags.json ? process.stderr : process.stdout);
+  const out = { write: (text: string) => sink.say(text) };
+  const c = chalkFor(sink.human);
   const list = (ids: string[]) => `${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ` (+${ids.length - 3})` : ''}`;
   const line = (r: MutantResult, i: number, n: number) => {
     let mark: string;
@@ -39,12 +39,9 @@ export async function mutantsCommand(flags: MutantsFlags, logger: Logger): Promi
   const unsettled = [sm.inconclusive ? `${sm.inconclusive} inconclusive` : '', sm.skipped ? `${sm.skipped} skipped` : ''].filter(Boolean).join(', ');
   out.write(`\n${sm.killed} of ${sm.total} mutants killed, ${sm.deviationsGradedNonStrict} of ${sm.deviations} deviations graded non-strict${unsettled ? ` (${unsettled})` : ''}, in ${(report.durationMs / 1000).toFixed(1)}s\n`);
   if (flags.reportDir) {
-    await mkdir(flags.reportDir, { recursive: true });
-    const path = join(flags.reportDir, 'mutants.json');
-    await writeFile(path, JSON.stringify(report, null, 2) + '\n');
-    out.write(`report: ${path}\n`);
+    out.write(`report: ${await sink.file(flags.reportDir, 'mutants.json', sink.json(report))}\n`);
   }
-  if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  if (flags.json) sink.stdout(sink.json(report));
   return mutantsExitCode(report, (text) => out.write(c.red(text)));
 }
 

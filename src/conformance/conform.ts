@@ -5,6 +5,7 @@ import { assertReachable } from '../client/reachability.js';
 import { RestClient } from '../rest/client.js';
 import { createTokenSource } from '../auth/tokens.js';
 import { ConnectPacer, UserAllocator } from '../auth/users.js';
+import { detectPingAnswers } from './capabilities.js';
 import { runCases } from './runner.js';
 import type { CaseDef, CaseResult } from './types.js';
 
@@ -39,7 +40,7 @@ export async function runConformance(opts: ConformOptions): Promise<ConformanceR
   const started = performance.now();
   await Promise.all(config.instances.map((i) => assertReachable(i.url, config.socketPath)));
   const tokens = createTokenSource(config);
-  const env = {
+  const shared = {
     config,
     dialect: opts.suite.dialect(config.events),
     tokens,
@@ -47,6 +48,7 @@ export async function runConformance(opts: ConformOptions): Promise<ConformanceR
     users: new UserAllocator(tokens),
     pacer: new ConnectPacer(config.limits.connectsPerSecond),
   };
+  const env = { ...shared, pingAnswers: await detectPingAnswers(shared) };
   const cases = selectCases(opts.suite.cases, opts.filter);
   let done = 0;
   const results = await runCases({

@@ -2,17 +2,13 @@ import type { ZodType } from 'zod';
 import type { Outcome } from '../client/outcome.js';
 import { describeOutcome } from '../client/outcome.js';
 import { Probe, WaitTimeout, type ConnectResult, type TokenVia } from '../client/probe.js';
-import { summarize, Timeline } from '../client/timeline.js';
-import type { RestCallName, TargetConfig } from '../config/schema.js';
+import { summarize } from '../client/timeline.js';
+import type { TargetConfig } from '../config/schema.js';
 import type { Dialect } from '../protocol/types.js';
 import type { RestClient } from '../rest/client.js';
 import type { TokenSource } from '../auth/tokens.js';
 import type { ConnectPacer, TestUser, UserAllocator } from '../auth/users.js';
-import { krakenWorld } from '../config/schema.js';
-import type { KrakenWorld } from '../protocol/kraken/world.js';
-import { SetupError } from '../rest/client.js';
-import { readPath } from '../rest/template.js';
-import { CaseFailure, CaseSkip, type Failure } from './types.js';
+import { CaseGrading } from './grading.js';
 
 /** Everything a run shares between its cases. */
 export interface RunEnvironment {
@@ -22,8 +18,8 @@ export interface RunEnvironment {
   rest: RestClient;
   users: UserAllocator;
   pacer: ConnectPacer;
-  /** Learned on the first barrier: does the target answer pings? Without, barriers rely on grace alone. */
-  pingAnswers?: boolean;
+  /** Asked once before any case (capabilities.ts): does the target answer pings? Without, barriers rely on grace alone. */
+  readonly pingAnswers: boolean;
 }
 
 export interface ConnectOptions {
@@ -43,15 +39,14 @@ export interface OpenOptions {
 }
 
 /** The case's handle on the target: users, probes, setup calls, waits and verdicts. */
-export class CaseContext {
-  readonly timeline = new Timeline();
-  readonly deviations: string[] = [];
-  readonly notes: string[] = [];
+export class CaseContext extends CaseGrading {
   absenceMs = 0;
   private readonly probes: Probe[] = [];
   private readonly releases: Array<() => void> = [];
 
-  constructor(readonly env: RunEnvironment) {}
+  constructor(readonly env: RunEnvironment) {
+    super();
+  }
 
   get config(): TargetConfig {
     return this.env.config;
@@ -114,100 +109,9 @@ export class CaseContext {
     return { probe, result };
   }
 
-  /** A REST setup call as the actor; a failure makes the case errored (the harness could not set up). */
-  async rest(name: RestCallName, actor: TestUser, vars: Record<string, unknown>) {
-    this.timeline.add(actor.label, 'out', `REST ${name}`, vars);
-    const token = await this.env.tokens.valid(actor.id);
-    const result = await this.env.rest.call(name, token, { actorId: actor.id, ...vars });
-    this.timeline.add(actor.label, 'in', `REST ${name} ${result.status}`, result.body);
-    return result;
-  }
 
-  /** Kraken: the world this case works in, and the REST triggers the target declares. */
-  readonly kraken = {
-    world: async (): Promise<KrakenWorld> => {
-      const section = this.env.config.kraken;
-      if (!section) throw new SetupError('the target config has no kraken section');
-      if ('fixed' in section.world) return section.world.fixed;
-      const spec = section.world.provision;
-      this.timeline.add('harness', 'out', 'REST provision world');
-      const result = await this.env.rest.callSpec(spec, 'kraken.world.provision', undefined, {});
-      const world = krakenWorld.safeParse(spec.resultPath ? readPath(result.body, spec.resultPath) : result.body);
-      if (!world.success) {
-        throw new SetupError(`kraken.world.provision answered something that is not a world: ${world.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      }
-      this.timeline.add('harness', 'in', 'REST provision world', world.data);
-      return world.data;
-    },
-  };
 
-  /** A Kraken REST trigger (edit, delete, mention...) as that user; undeclared means the case is skipped. */
-  async restKraken(name: string, actorUserId: string, vars: Record<string, unknown>) {
-    const spec = this.env.config.kraken?.rest[name];
-    if (!spec) this.skip(`skipped: declare kraken.rest.${name} in the target config`);
-    this.timeline.add(actorUserId, 'out', `REST ${name}`, vars);
-    const token = await this.env.tokens.valid(actorUserId);
-    const result = await this.env.rest.callSpec(spec, `kraken.rest.${name}`, token, { actorId: actorUserId, ...vars });
-    this.timeline.add(actorUserId, 'in', `REST ${name} ${result.status}`, result.body);
-    return result;
-  }
 
-  /** Opens a probe for a known user id (a world's user) with a valid token; ready as the dialect says. */
-  async connectAs(userId: string, opts: { instance?: number; label?: string; via?: TokenVia } = {}): Promise<Probe> {
-    return this.connect({ id: userId, label: opts.label ?? userId }, { instance: opts.instance, via: opts.via });
-  }
-
-  async createConversation(creator: TestUser, others: TestUser[], type: 'direct' | 'group' = 'group'): Promise<string> {
-    const result = await this.rest('createConversation', creator, {
-      participantIds: others.map((u) => u.id),
-      type: others.length === 1 && type === 'direct' ? 'direct' : 'group',
-      name: `gatecheck ${creator.id}`,
-    });
-    return result.id!;
-  }
-
-  // ---- verdicts -------------------------------------------------------------------------------
-
-  fail(message: string, details: Omit<Failure, 'message'> = {}): never {
-    throw new CaseFailure({ message, ...details });
-  }
-
-  check(condition: unknown, message: string, details: Omit<Failure, 'message'> = {}): void {
-    if (!condition) this.fail(message, details);
-  }
-
-  /** Like check, for a value the case goes on to use. */
-  ensure<T>(value: T | undefined | null | false, message: string, details: Omit<Failure, 'message'> = {}): T {
-    if (!value) this.fail(message, details);
-    return value;
-  }
-
-  skip(reason: string): never {
-    throw new CaseSkip(reason);
-  }
-
-  /** Acceptable, but not the document's letter: the case ends `non-strict` unless it fails. */
-  nonStrict(how: string): void {
-    this.deviations.push(how);
-    this.timeline.note(`non-strict: ${how}`);
-  }
-
-  note(text: string): void {
-    this.notes.push(text);
-    this.timeline.note(text);
-  }
-
-  /** Validates a payload the case relies on; a mismatch fails the case with the zod paths. */
-  conforms<T>(schema: ZodType<T>, value: unknown, what: string): T {
-    const r = schema.safeParse(value);
-    if (!r.success) {
-      this.fail(`${what} does not match the documented shape`, {
-        expected: r.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; '),
-        received: summarize(value),
-      });
-    }
-    return r.data;
-  }
 
   // ---- waits ----------------------------------------------------------------------------------
 
@@ -235,28 +139,6 @@ export class CaseContext {
     return this.conforms(ackSchema, outcome.value, `the ack of ${event}`);
   }
 
-  /**
-   * The action must be rejected with `code`. Open point 1: an `error` event with the code is strict, a
-   * negative ack with the code is non-strict, anything without the code fails.
-   */
-  expectRejected(outcome: Outcome, code: string, what: string): void {
-    const expected = `error event { code: '${code}' }`;
-    if (outcome.kind === 'error') {
-      this.check(outcome.payload.code === code, `${what}: wrong error code`, { expected, received: describeOutcome(outcome) });
-      return;
-    }
-    if (outcome.kind === 'ack') {
-      const v = outcome.value as { success?: unknown; error?: { code?: unknown }; code?: unknown } | null;
-      const ackCode = v?.error?.code ?? v?.code;
-      if (v && v.success === false && ackCode === code) {
-        this.nonStrict(`${what}: rejected with a negative ack carrying ${code} instead of an error event (spec/README open point 1)`);
-        return;
-      }
-      this.fail(`${what}: expected a rejection, the action was acknowledged`, { expected, received: describeOutcome(outcome) });
-    }
-    this.fail(`${what}: expected a rejection with ${code}`, { expected, received: describeOutcome(outcome) });
-  }
-
   async expectRejectedAction(probe: Probe, event: string, payload: unknown, code: string, what: string): Promise<void> {
     this.expectRejected(await this.act(probe, event, payload), code, what);
   }
@@ -268,13 +150,9 @@ export class CaseContext {
   async barrier(observers: Probe[]): Promise<void> {
     const started = performance.now();
     const env = this.env;
-    if (!env.dialect.ping) env.pingAnswers = false;
-    if (env.pingAnswers !== false) {
-      const answered = await Promise.all(observers.filter((p) => p.connected).map((p) => p.roundTrip(Math.min(1000, this.timeouts.actionMs))));
-      if (env.pingAnswers === undefined && answered.length > 0) env.pingAnswers = answered.some(Boolean);
-    }
+    if (env.pingAnswers) await Promise.all(observers.filter((p) => p.connected).map((p) => p.roundTrip(Math.min(1000, this.timeouts.actionMs))));
     const grace = this.instanceCount > 1 ? this.timeouts.crossInstanceGraceMs : this.timeouts.graceMs;
-    const extra = env.pingAnswers === false ? 4 * grace : grace;
+    const extra = env.pingAnswers ? grace : 4 * grace;
     await new Promise((r) => setTimeout(r, extra));
     this.absenceMs += performance.now() - started;
   }

@@ -11,6 +11,8 @@ export interface Dialect {
   documentedName(wire: string): string | undefined;
   /** Events the client must never treat as ordinary payload events. */
   errorEvents: { error: string; exception: string };
+  /** The client event an error payload says it answers (chat-service: `originalEvent`, Kraken: `event`), if it names one. */
+  errorSubject(payload: Record<string, unknown>): unknown;
   /** Documented name of the event that says a connection is ready (chat-service: `connected`); none = transport connect. */
   readyEvent?: string;
   /**

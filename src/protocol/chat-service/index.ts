@@ -33,6 +33,7 @@ export function chatServiceDialect(overrides: Record<string, string> = {}): Dial
     documentedName: map.documented,
     serverEventSchema: (documented) => SERVER_SCHEMAS[documented],
     errorEvents: { error: map.wire('error'), exception: map.wire('exception') },
+    errorSubject: (payload) => payload.originalEvent,
     readyEvent: 'connected',
     ping: { event: 'ping', payload: {}, answerEvent: 'pong' },
   };

@@ -57,6 +57,7 @@ export function krakenDialect(overrides: Record<string, string> = {}): Dialect {
     documentedName: map.documented,
     serverEventSchema: (documented) => SERVER_SCHEMAS[documented],
     errorEvents: { error: map.wire('error'), exception: NEST_EXCEPTION },
+    errorSubject: (payload) => payload.event,
     // No `connected` event: a probe is ready once the transport connects.
     readyEvent: undefined,
     // presenceOnline is acked but broadcasts userOnline: no side-effect-free round trip exists.

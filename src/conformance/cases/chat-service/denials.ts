@@ -5,6 +5,7 @@ import type { CaseContext } from '../../context.js';
 import { suiteCase, type CaseDef } from '../../types.js';
 import { aboutConversation, expectDelivered, hasContent, hasMessageId, sendMessage, uniqueText } from './actions.js';
 import { checkSync } from './sync.js';
+import { createConversation } from './harness.js';
 
 const denial = suiteCase('denial');
 
@@ -16,7 +17,7 @@ const MESSAGE_EVENTS = ['message:new', 'message:updated', 'message:deleted'] as 
  */
 async function outsiderScene(ctx: CaseContext) {
   const [a, b, o] = await ctx.users(3);
-  const conv = await ctx.createConversation(a, [b]);
+  const conv = await createConversation(ctx, a, [b]);
   const [pa, pb, b2, po] = await Promise.all([
     ctx.connect(a),
     ctx.connect(b, { instance: ctx.otherInstance }),
@@ -32,7 +33,7 @@ async function outsiderScene(ctx: CaseContext) {
  */
 async function participantScene(ctx: CaseContext) {
   const [a, b] = await ctx.users(2);
-  const conv = await ctx.createConversation(a, [b]);
+  const conv = await createConversation(ctx, a, [b]);
   const [pa, a2, pb] = await Promise.all([
     ctx.connect(a),
     ctx.connect(a, { device: 2, instance: ctx.otherInstance }),
@@ -186,7 +187,7 @@ export const denialCases: CaseDef[] = [
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b, o] = await ctx.users(3);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const [pa, pb, po, po2] = await Promise.all([
         ctx.connect(a),
         ctx.connect(b, { instance: ctx.otherInstance }),

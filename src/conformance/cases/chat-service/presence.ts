@@ -2,6 +2,7 @@ import { summarize } from '../../../client/timeline.js';
 import * as s from '../../../protocol/chat-service/schemas.js';
 import { suiteCase, type CaseDef } from '../../types.js';
 import { aboutConversation, aboutUser, expectDelivered, hasContent, hasMessageId, sendMessage, uniqueText } from './actions.js';
+import { createConversation, restCall } from './harness.js';
 
 const presence = suiteCase('presence');
 
@@ -10,7 +11,7 @@ export const presenceCases: CaseDef[] = [
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const pa = await ctx.connect(a);
       const [b1, b2] = await Promise.all([ctx.connect(b, { device: 1 }), ctx.connect(b, { device: 2, instance: ctx.otherInstance })]);
       await b1.disconnect();
@@ -28,7 +29,7 @@ export const presenceCases: CaseDef[] = [
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
-      await ctx.createConversation(a, [b]);
+      await createConversation(ctx, a, [b]);
       const pa = await ctx.connect(a);
       const pb = await ctx.connect(b);
       await ctx.waitFor(pa, 'user:online', `user:online for ${b.label}`, aboutUser(b.id));
@@ -40,7 +41,7 @@ export const presenceCases: CaseDef[] = [
     needs: ['rest.createConversation', 'multiInstance'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const pa = await ctx.connect(a, { instance: 1 });
       const pb = await ctx.connect(b, { instance: 0 });
       const online = await ctx.waitFor(pa, 'user:online', `user:online for ${b.label} from instance 0`, aboutUser(b.id));
@@ -61,9 +62,9 @@ export const presenceCases: CaseDef[] = [
     needs: ['rest.createConversation', 'rest.removeParticipant'],
     async run(ctx) {
       const [a, b, c] = await ctx.users(3);
-      const conv = await ctx.createConversation(a, [b, c]);
+      const conv = await createConversation(ctx, a, [b, c]);
       const [pa, pc] = await Promise.all([ctx.connect(a), ctx.connect(c, { instance: ctx.otherInstance })]);
-      await ctx.rest('removeParticipant', a, { conversationId: conv, userId: c.id });
+      await restCall(ctx, 'removeParticipant', a, { conversationId: conv, userId: c.id });
       await ctx.waitFor(pc, 'conversation:removed', 'conversation:removed', aboutConversation(conv));
 
       const content = uniqueText('p-removed');

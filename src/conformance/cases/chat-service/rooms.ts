@@ -2,6 +2,7 @@ import { summarize } from '../../../client/timeline.js';
 import * as s from '../../../protocol/chat-service/schemas.js';
 import { suiteCase, type CaseDef } from '../../types.js';
 import { expectDelivered, hasContent, sendMessage, uniqueText } from './actions.js';
+import { createConversation } from './harness.js';
 
 const rooms = suiteCase('rooms');
 
@@ -10,7 +11,7 @@ export const roomCases: CaseDef[] = [
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const [pa, pb] = await Promise.all([ctx.connect(a), ctx.connect(b, { instance: ctx.otherInstance })]);
 
       await ctx.succeed(pb, 'room:leave', { conversationId: conv }, s.roomLeaveAck);
@@ -37,7 +38,7 @@ export const roomCases: CaseDef[] = [
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
-      const convs = [await ctx.createConversation(b, [a]), await ctx.createConversation(b, [a])];
+      const convs = [await createConversation(ctx, b, [a]), await createConversation(ctx, b, [a])];
       const pa = await ctx.connect(a);
       const connected = ctx.conforms(s.connected, pa.received('connected')[0].payload, 'the connected event');
       const count = typeof connected.rooms === 'number' ? connected.rooms : connected.rooms.length;

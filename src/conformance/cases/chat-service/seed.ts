@@ -6,6 +6,7 @@ import { aboutConversation, aboutUser, expectDelivered, hasContent, hasMessageId
 import { expectHandshakeRejected } from './handshake.js';
 import { checkSync, sentWithinWindow } from './sync.js';
 import { readRedisSet } from '../../../client/redis-inspect.js';
+import { createConversation, restCall } from './harness.js';
 
 const seed = seedCase;
 
@@ -43,7 +44,7 @@ export const seedCases: CaseDef[] = [
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const [pa, pb] = await Promise.all([ctx.connect(a), ctx.connect(b)]);
       const content = uniqueText('t4');
       const metadata = { clientRef: content };
@@ -63,7 +64,7 @@ export const seedCases: CaseDef[] = [
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b, o] = await ctx.users(3);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const [pa, pb, po] = await Promise.all([ctx.connect(a), ctx.connect(b), ctx.connect(o)]);
       const content = uniqueText('t5');
       await ctx.expectRejectedAction(po, 'message:send', { conversationId: conv, content }, 'FORBIDDEN', 'message:send by a non-participant');
@@ -75,10 +76,10 @@ export const seedCases: CaseDef[] = [
     needs: ['rest.createConversation', 'rest.sendMessage'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const [pa, pb] = await Promise.all([ctx.connect(a), ctx.connect(b, { instance: ctx.otherInstance })]);
       const content = uniqueText('t6');
-      await ctx.rest('sendMessage', a, { conversationId: conv, content });
+      await restCall(ctx, 'sendMessage', a, { conversationId: conv, content });
       await expectDelivered(ctx, [pa, pb], content, 'message:new for the REST message');
     },
   }),
@@ -87,7 +88,7 @@ export const seedCases: CaseDef[] = [
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const [a1, a2] = await Promise.all([ctx.connect(a, { device: 1 }), ctx.connect(a, { device: 2, instance: ctx.otherInstance })]);
       const content = uniqueText('t7');
       await sendMessage(ctx, a1, conv, content);
@@ -109,7 +110,7 @@ export const seedCases: CaseDef[] = [
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const [pa, pb] = await Promise.all([ctx.connect(a), ctx.connect(b)]);
       const { id } = await sendMessage(ctx, pa, conv, uniqueText('t8'));
       const edited = uniqueText('t8 edited');
@@ -126,7 +127,7 @@ export const seedCases: CaseDef[] = [
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const [pa, pb] = await Promise.all([ctx.connect(a), ctx.connect(b)]);
       const { id } = await sendMessage(ctx, pa, conv, uniqueText('t9'));
       await ctx.expectRejectedAction(pb, 'message:edit', { messageId: id, content: uniqueText('hijack') }, 'FORBIDDEN', "message:edit of another user's message");
@@ -138,7 +139,7 @@ export const seedCases: CaseDef[] = [
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const [pa, pb] = await Promise.all([ctx.connect(a), ctx.connect(b)]);
       const { id } = await sendMessage(ctx, pa, conv, uniqueText('t10'));
       await ctx.succeed(pa, 'message:delete', { messageId: id }, s.deleteAck);
@@ -153,7 +154,7 @@ export const seedCases: CaseDef[] = [
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const pa = await ctx.connect(a);
       await ctx.connect(b);
       const online = await ctx.waitFor(pa, 'user:online', `user:online for ${b.label}`, aboutUser(b.id));
@@ -165,7 +166,7 @@ export const seedCases: CaseDef[] = [
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const [pa, pb] = await Promise.all([ctx.connect(a), ctx.connect(b)]);
       await pb.disconnect();
       const offline = await ctx.waitFor(pa, 'user:offline', `user:offline for ${b.label}`, aboutUser(b.id));
@@ -178,7 +179,7 @@ export const seedCases: CaseDef[] = [
     async run(ctx) {
       const [a, b] = await ctx.users(2);
       const pa = await ctx.connect(a, { instance: ctx.otherInstance });
-      const conv = await ctx.createConversation(b, [a]);
+      const conv = await createConversation(ctx, b, [a]);
       await ctx.waitFor(pa, 'conversation:new', 'conversation:new for the new conversation', aboutConversation(conv));
       const pb = await ctx.connect(b);
       const content = uniqueText('t13');
@@ -191,9 +192,9 @@ export const seedCases: CaseDef[] = [
     needs: ['rest.createConversation', 'rest.addParticipant'],
     async run(ctx) {
       const [a, b, c] = await ctx.users(3);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const [pa, pb, pc] = await Promise.all([ctx.connect(a), ctx.connect(b), ctx.connect(c, { instance: ctx.otherInstance })]);
-      await ctx.rest('addParticipant', a, { conversationId: conv, userId: c.id });
+      await restCall(ctx, 'addParticipant', a, { conversationId: conv, userId: c.id });
       await Promise.all([pa, pb].map((p) => ctx.waitFor(p, 'participant:added', `participant:added for ${c.label}`, (x) => aboutUser(c.id)(x) && aboutConversation(conv)(x))));
       await ctx.waitFor(pc, 'conversation:joined', 'conversation:joined', aboutConversation(conv));
       const content = uniqueText('t14');
@@ -206,9 +207,9 @@ export const seedCases: CaseDef[] = [
     needs: ['rest.createConversation', 'rest.removeParticipant'],
     async run(ctx) {
       const [a, b, c] = await ctx.users(3);
-      const conv = await ctx.createConversation(a, [b, c]);
+      const conv = await createConversation(ctx, a, [b, c]);
       const [pa, pb, pc] = await Promise.all([ctx.connect(a), ctx.connect(b), ctx.connect(c, { instance: ctx.otherInstance })]);
-      await ctx.rest('removeParticipant', a, { conversationId: conv, userId: c.id });
+      await restCall(ctx, 'removeParticipant', a, { conversationId: conv, userId: c.id });
       await Promise.all([pa, pb].map((p) => ctx.waitFor(p, 'participant:removed', `participant:removed for ${c.label}`, (x) => aboutUser(c.id)(x) && aboutConversation(conv)(x))));
       await ctx.waitFor(pc, 'conversation:removed', 'conversation:removed', aboutConversation(conv));
       const content = uniqueText('t15');
@@ -222,7 +223,7 @@ export const seedCases: CaseDef[] = [
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const [pa, pb] = await Promise.all([ctx.connect(a), ctx.connect(b)]);
       const first = await sendMessage(ctx, pa, conv, uniqueText('t16 seen'));
       await ctx.waitFor(pb, 'message:new', 'the last message before going away', isMessage(first.id));
@@ -257,7 +258,7 @@ export const seedCases: CaseDef[] = [
     needs: ['rest.createConversation', 'multiInstance'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const [pa, pb] = await Promise.all([ctx.connect(a, { instance: 0 }), ctx.connect(b, { instance: 1 })]);
       const content = uniqueText('t18');
       await sendMessage(ctx, pa, conv, content);
@@ -269,7 +270,7 @@ export const seedCases: CaseDef[] = [
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const [pa, pb] = await Promise.all([ctx.connect(a), ctx.connect(b)]);
       const baseline = await sendMessage(ctx, pa, conv, uniqueText('t19 baseline'));
       await ctx.expectRejectedAction(pa, 'message:send', { conversationId: conv, content: '' }, 'VALIDATION_ERROR', 'message:send with empty content');
@@ -283,7 +284,7 @@ export const seedCases: CaseDef[] = [
     async run(ctx) {
       const limit = ctx.config.capabilities.rateLimit!;
       const [a, b] = await ctx.users(2);
-      const conv = await ctx.createConversation(a, [b]);
+      const conv = await createConversation(ctx, a, [b]);
       const [pa, pb] = await Promise.all([ctx.connect(a), ctx.connect(b)]);
       const tag = uniqueText('t20');
       const burst = await sentWithinWindow(ctx, limit.windowMs, async () => {

@@ -5,6 +5,7 @@ import type { CaseContext } from '../../context.js';
 import { suiteCase, type CaseDef } from '../../types.js';
 import { aboutConversation, expectDelivered, hasContent, hasMessageId, sendMessage, uniqueText } from './actions.js';
 import { checkSync } from './sync.js';
+import { createConversation } from './harness.js';
 
 const validation = suiteCase('validation');
 
@@ -25,7 +26,7 @@ function attachments(n: number) {
 /** A conversation of A and B (B on the other instance), and a baseline message both have seen. */
 async function scene(ctx: CaseContext, tag: string) {
   const [a, b] = await ctx.users(2);
-  const conv = await ctx.createConversation(a, [b]);
+  const conv = await createConversation(ctx, a, [b]);
   const [pa, pb] = await Promise.all([ctx.connect(a), ctx.connect(b, { instance: ctx.otherInstance })]);
   const content = uniqueText(`${tag} baseline`);
   const baseline = await sendMessage(ctx, pa, conv, content);

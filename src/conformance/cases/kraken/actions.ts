@@ -18,7 +18,7 @@ export function uniqueText(tag: string): string {
 /** A fresh world and the Kraken view of the context. */
 export async function scene(ctx: CaseContext): Promise<{ k: KrakenContext; world: KrakenWorld }> {
   const k = kraken(ctx);
-  const world = await k.kraken.world();
+  const world = await k.world();
   return { k, world };
 }
 

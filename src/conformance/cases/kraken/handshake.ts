@@ -71,8 +71,9 @@ export async function expectHandshakeRejected(ctx: CaseContext, world: KrakenWor
  * instance) stays connected, joinAll works, and the gateway knows who it is: the owner, joined on the
  * first instance, receives the socket's message with the member's id as author.
  */
-export async function expectHandshakeAccepted(ctx: KrakenContext, world: KrakenWorld, creds: Credentials, label = 'member'): Promise<Probe> {
-  const owner = await ctx.connectAs(world.users.owner, { label: 'owner' });
+export async function expectHandshakeAccepted(k: KrakenContext, world: KrakenWorld, creds: Credentials, label = 'member'): Promise<Probe> {
+  const { ctx } = k;
+  const owner = await k.connectAs(world.users.owner, { label: 'owner' });
   await joinAll(ctx, owner, world, 'owner');
   const { probe, result } = await ctx.open({ instance: ctx.otherInstance, via: creds.via, token: creds.token, headerValue: creds.headerValue, label: `${label}@${ctx.otherInstance}` });
   ctx.check(result.kind === 'connected', `${creds.what}: a valid token was refused`, { expected: 'a connection', received: summarize(result) });

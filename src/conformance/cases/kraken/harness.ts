@@ -1,29 +1,53 @@
-import type { Probe } from '../../../client/probe.js';
+import type { Probe, TokenVia } from '../../../client/probe.js';
+import { krakenWorld } from '../../../config/schema.js';
 import type { KrakenWorld } from '../../../protocol/kraken/world.js';
-import type { RestResult } from '../../../rest/client.js';
+import { SetupError, type RestResult } from '../../../rest/client.js';
+import { readPath } from '../../../rest/template.js';
 import type { CaseContext } from '../../context.js';
 
-/**
- * What the Kraken cases need of CaseContext beyond the chat-service surface. The core provides these
- * members; this view keeps the cases typed against exactly the signatures they rely on.
- */
-export interface KrakenHarness {
-  kraken: { world(): Promise<KrakenWorld> };
-  /** A probe with a valid token for that user id, ready on transport connect. */
-  connectAs(userId: string, opts?: { instance?: number; label?: string }): Promise<Probe>;
-  /** A REST call of the target config's `kraken.rest`, as that user. */
-  restKraken(name: string, actorUserId: string, vars: Record<string, unknown>): Promise<RestResult>;
+/** What the Kraken cases need beyond the core context: their world, its users' connections, the REST triggers. */
+export class KrakenKit {
+  constructor(readonly ctx: CaseContext) {}
+
+  /** The world this case works in: provisioned through REST for this case, or the config's fixed one. */
+  async world(): Promise<KrakenWorld> {
+    const { ctx } = this;
+    const section = ctx.config.kraken;
+    if (!section) throw new SetupError('the target config has no kraken section');
+    if ('fixed' in section.world) return section.world.fixed;
+    const spec = section.world.provision;
+    ctx.timeline.add('harness', 'out', 'REST provision world');
+    const result = await ctx.env.rest.callSpec(spec, 'kraken.world.provision', undefined, {});
+    const world = krakenWorld.safeParse(spec.resultPath ? readPath(result.body, spec.resultPath) : result.body);
+    if (!world.success) {
+      throw new SetupError(`kraken.world.provision answered something that is not a world: ${world.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    ctx.timeline.add('harness', 'in', 'REST provision world', world.data);
+    return world.data;
+  }
+
+  /** A Kraken REST trigger (edit, delete, mention...) as that user; undeclared means the case is skipped. */
+  async restKraken(name: string, actorUserId: string, vars: Record<string, unknown>): Promise<RestResult> {
+    const { ctx } = this;
+    const spec = ctx.config.kraken?.rest[name];
+    if (!spec) return ctx.skip(`skipped: declare kraken.rest.${name} in the target config`);
+    ctx.timeline.add(actorUserId, 'out', `REST ${name}`, vars);
+    const token = await ctx.env.tokens.valid(actorUserId);
+    const result = await ctx.env.rest.callSpec(spec, `kraken.rest.${name}`, token, { actorId: actorUserId, ...vars });
+    ctx.timeline.add(actorUserId, 'in', `REST ${name} ${result.status}`, result.body);
+    return result;
+  }
+
+  /** Opens a probe for a known user id (a world's user) with a valid token; ready as the dialect says. */
+  connectAs(userId: string, opts: { instance?: number; label?: string; via?: TokenVia } = {}): Promise<Probe> {
+    return this.ctx.connect({ id: userId, label: opts.label ?? userId }, { instance: opts.instance, via: opts.via });
+  }
 }
 
-export type KrakenContext = CaseContext & KrakenHarness;
+export type KrakenContext = KrakenKit;
 
-/** The context as the Kraken cases use it; a core without the Kraken members is a harness error. */
-export function kraken(ctx: CaseContext): KrakenContext {
-  const k = ctx as CaseContext & Partial<KrakenHarness>;
-  if (typeof k.connectAs !== 'function' || typeof k.kraken?.world !== 'function') {
-    throw new Error('this gatecheck core has no Kraken support in CaseContext (ctx.kraken.world, ctx.connectAs)');
-  }
-  return k as KrakenContext;
+export function kraken(ctx: CaseContext): KrakenKit {
+  return new KrakenKit(ctx);
 }
 
 /** True when the target config declares the Kraken REST call of that name. */
