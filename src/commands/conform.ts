@@ -2,10 +2,10 @@ import type { Logger } from 'pino';
 import { runConformance } from '../conformance/conform.js';
 import { dialectModule } from '../dialects/index.js';
 import { ConsoleReporter } from '../report/console.js';
-import { JsonReporter } from '../report/json.js';
+import { conformanceJsonReporter } from '../report/json.js';
 import { JunitReporter } from '../report/junit.js';
-import { exitCodeFor } from '../model/conformance.js';
-import { ConformanceReporters, type ConformanceReporter } from '../report/reporter.js';
+import { exitCodeFor, type CaseProgress, type ConformanceReport } from '../model/conformance.js';
+import { Reporters, type Reporter } from '../report/reporter.js';
 import { Sink } from '../report/sink.js';
 import { secrets } from '../secrets/redactor.js';
 import { resolveSecretsOf } from './secrets.js';
@@ -25,14 +25,14 @@ export async function conformCommand(flags: ConformFlags, logger: Logger): Promi
   try {
     secrets.add(...target.secrets, ...resolveSecretsOf(target.config));
     if (target.warning) sink.say(`note: ${target.warning}\n`);
-    const reporters = new ConformanceReporters(sink, reportersFor(flags, sink));
+    const reporters = new Reporters(sink, reportersFor(flags, sink));
     const report = await runConformance({
       suite: dialectModule(target.config.dialect),
       config: target.config,
       target: target.summary,
       strict: flags.strict,
       filter: flags.filter,
-      onCaseDone: (r, i, n) => reporters.caseDone(r, i, n),
+      onCaseDone: (result, index, total) => reporters.progress({ result, index, total }),
     });
     await reporters.end(report);
     return exitCodeFor(report);
@@ -41,9 +41,9 @@ export async function conformCommand(flags: ConformFlags, logger: Logger): Promi
   }
 }
 
-function reportersFor(flags: ConformFlags, sink: Sink): ConformanceReporter[] {
-  const list: ConformanceReporter[] = [new ConsoleReporter(sink, flags.verbose)];
-  if (flags.reportDir || flags.json) list.push(new JsonReporter(sink, { dir: flags.reportDir, stdout: flags.json }));
+function reportersFor(flags: ConformFlags, sink: Sink): Array<Reporter<ConformanceReport, CaseProgress>> {
+  const list: Array<Reporter<ConformanceReport, CaseProgress>> = [new ConsoleReporter(sink, flags.verbose)];
+  if (flags.reportDir || flags.json) list.push(conformanceJsonReporter(sink, { dir: flags.reportDir, stdout: flags.json }));
   if (flags.reportDir) list.push(new JunitReporter(sink, flags.reportDir));
   return list;
 }

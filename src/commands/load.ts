@@ -14,8 +14,9 @@ import { stepRates } from '../load/throughput-vu.js';
 import { resolveScenario } from '../load/scenario.js';
 import { summarizeArtillery, type ArtilleryOutput } from '../load/summarize.js';
 import { evaluateThresholds, parseThreshold } from '../load/thresholds.js';
-import { adapterComparison, printLoadSummary } from '../report/load-console.js';
-import { renderLoadHtml } from '../report/load-html.js';
+import { adapterComparison } from '../report/load-console.js';
+import { loadReporters } from '../report/load-reporters.js';
+import { Reporters } from '../report/reporter.js';
 import { Sink } from '../report/sink.js';
 import { secrets } from '../secrets/redactor.js';
 import { findProjectRoot } from '../project-root.js';
@@ -179,9 +180,7 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
       generator,
       passed: ok && !generator.saturated,
     };
-    printLoadSummary(sink, report);
-    if (flags.reportDir) sink.say(`reports: ${(await writeLoadReports(sink, flags.reportDir, report, raw)).join(', ')}\n`);
-    if (flags.json) sink.stdout(sink.json(report));
+    await new Reporters(sink, loadReporters(sink, { dir: flags.reportDir, stdout: flags.json })).end({ report, raw });
     return { code: loadExitCode(ok, generator.saturated, Boolean(flags.allowSaturated)), report };
   } finally {
     await target.stop();
@@ -262,13 +261,4 @@ function scheduleInstanceKill(gateway: ReferenceGateway, storm: StormSchedule, s
     cancelled = true;
     clearTimeout(timer);
   };
-}
-
-/** report.json, Artillery's raw output and report.html, every secret redacted; answers the paths. */
-async function writeLoadReports(sink: Sink, dir: string, report: LoadReport, raw: ArtilleryOutput): Promise<string[]> {
-  return Promise.all([
-    sink.file(dir, 'report.json', sink.json(report)),
-    sink.file(dir, 'artillery.json', sink.json(raw)),
-    sink.file(dir, 'report.html', renderLoadHtml(report)),
-  ]);
 }

@@ -56,6 +56,13 @@ export interface CaseResult {
   evidence: CaseEvidence;
 }
 
+/** A case as it ends, with its place in the run: the progress of a conformance run. */
+export interface CaseProgress {
+  result: CaseResult;
+  index: number;
+  total: number;
+}
+
 export interface TargetSummary {
   /** 'reference' when gatecheck started its own gateway, else where the target came from. */
   source: 'reference' | 'config' | 'urls';

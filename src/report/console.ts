@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { CaseResult, CaseStatus, ConformanceReport } from '../model/conformance.js';
+import type { CaseProgress, CaseResult, CaseStatus, ConformanceReport } from '../model/conformance.js';
 import { renderTimeline } from './junit.js';
-import type { ConformanceReporter } from './reporter.js';
+import type { Reporter } from './reporter.js';
 import type { Sink } from './sink.js';
 
 /** Colour only for a terminal, and never with NO_COLOR set. */
@@ -13,7 +13,7 @@ export function chalkFor(stream: NodeJS.WriteStream): ChalkInstance {
 const MARK: Record<CaseStatus, string> = { passed: '✓', 'non-strict': '~', failed: '✗', skipped: '-', errored: '!' };
 
 /** The human view: a line per case as it ends (the progress of a long run), evidence for failures, a summary. */
-export class ConsoleReporter implements ConformanceReporter {
+export class ConsoleReporter implements Reporter<ConformanceReport, CaseProgress> {
   private readonly c: ChalkInstance;
   private readonly out: { write(text: string): void };
   constructor(sink: Sink, private readonly verbose = false) {
@@ -27,7 +27,7 @@ export class ConsoleReporter implements ConformanceReporter {
   }
 
   /** One line as each case ends: the progress of a long run. */
-  caseDone(r: CaseResult, index: number, total: number): void {
+  progress({ result: r, index, total }: CaseProgress): void {
     const ref = r.seedRef ? this.c.gray(` (${r.seedRef})`) : '';
     const counter = this.c.gray(`[${String(index).padStart(String(total).length)}/${total}]`);
     this.out.write(`${counter} ${this.paint(r.status, `${MARK[r.status]} ${r.id}`)} ${r.title}${ref} ${this.c.gray(`${r.durationMs}ms`)}\n`);

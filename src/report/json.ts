@@ -1,21 +1,18 @@
 import type { ConformanceReport } from '../model/conformance.js';
-import type { ConformanceReporter } from './reporter.js';
+import { DocumentReporter } from './reporter.js';
 import { MAX_REPORT_BYTES, type Sink } from './sink.js';
 
-/** report.json in a directory and/or on stdout (--json). */
-export class JsonReporter implements ConformanceReporter {
-  constructor(
-    private readonly sink: Sink,
-    private readonly opts: { dir?: string; stdout?: boolean },
-  ) {}
-
-  async end(report: ConformanceReport): Promise<string[]> {
-    const bounded = boundedReport(report);
-    if (bounded.cut) this.sink.say(`note: report.json: ${bounded.cut}\n`);
-    const text = this.sink.json(bounded);
-    if (this.opts.stdout) this.sink.stdout(text);
-    return this.opts.dir ? [await this.sink.file(this.opts.dir, 'report.json', text)] : [];
-  }
+/** Conformance report.json in a directory and/or on stdout (--json), within its size bound. */
+export function conformanceJsonReporter(sink: Sink, opts: { dir?: string; stdout?: boolean }): DocumentReporter<ConformanceReport> {
+  return new DocumentReporter(sink, {
+    ...opts,
+    file: 'report.json',
+    render: (report) => {
+      const bounded = boundedReport(report);
+      if (bounded.cut) sink.say(`note: report.json: ${bounded.cut}\n`);
+      return sink.json(bounded);
+    },
+  });
 }
 
 /**

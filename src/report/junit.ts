@@ -1,5 +1,5 @@
 import type { CaseResult, ConformanceReport } from '../model/conformance.js';
-import type { ConformanceReporter } from './reporter.js';
+import type { Reporter } from './reporter.js';
 import type { Sink } from './sink.js';
 
 const esc = (s: string) =>
@@ -43,7 +43,7 @@ export function renderJunit(report: ConformanceReport): string {
 export { timeline as renderTimeline };
 
 /** junit.xml in the report directory. */
-export class JunitReporter implements ConformanceReporter {
+export class JunitReporter implements Reporter<ConformanceReport> {
   constructor(
     private readonly sink: Sink,
     private readonly dir: string,
