@@ -20,9 +20,15 @@ describe('a mutant is killed only by a failure that repeats alone, and never by 
     expect(r).toMatchObject({ verdict: 'survived', killed: false, killedBy: [], unconfirmed: ['a'] });
   });
 
-  it('an errored case, in the full run or alone, makes the run inconclusive even beside a repeated failure', () => {
-    expect(judgeMutant(bug, cases({ a: 'failed', b: 'errored' }), rerun({ a: 'failed' }))).toMatchObject({ verdict: 'inconclusive', killed: false, killedBy: ['a'], erroredCases: ['b'] });
+  it('a case that errors again alone (or was not re-run) makes the run inconclusive even beside a repeated failure', () => {
+    expect(judgeMutant(bug, cases({ a: 'failed', b: 'errored' }), rerun({ a: 'failed', b: 'errored' }))).toMatchObject({ verdict: 'inconclusive', killed: false, killedBy: ['a'], erroredCases: ['b'] });
+    expect(judgeMutant(bug, cases({ a: 'failed', b: 'errored' }), rerun({ a: 'failed' }))).toMatchObject({ verdict: 'inconclusive', erroredCases: ['b'] });
     expect(judgeMutant(bug, cases({ a: 'failed' }), rerun({ a: 'errored' }))).toMatchObject({ verdict: 'inconclusive', killed: false, killedBy: [], erroredCases: ['a'], unconfirmed: [] });
+  });
+
+  it('a case that errored in the full run but runs alone is load, not a verdict: neither inconclusive nor a kill', () => {
+    expect(judgeMutant(bug, cases({ a: 'failed', b: 'errored' }), rerun({ a: 'failed', b: 'passed' }))).toMatchObject({ verdict: 'killed', killedBy: ['a'], erroredCases: [], unconfirmed: ['b'] });
+    expect(judgeMutant(bug, cases({ b: 'errored' }), rerun({ b: 'failed' }))).toMatchObject({ verdict: 'survived', killedBy: [], erroredCases: [], unconfirmed: ['b'] });
   });
 
   it('a deviation is recognised when graded non-strict with nothing failed twice or errored', () => {

@@ -115,6 +115,11 @@ export async function sendOnSchedule(
   // Senders are spread over the interval so they do not all fire in the same millisecond.
   const offset = (slot * 7919) % Math.max(1, Math.floor(interval));
   const acks: Array<Promise<void>> = [];
+  // A message whose ack never came because its connection died (an instance killed under it) may or may
+  // not have been stored: its deliveries are owed by nobody, so they are counted apart, not as lost.
+  let drops = 0;
+  const onDrop = () => drops++;
+  socket.on('disconnect', onDrop);
   let seq = window.firstSeq ?? 0;
   for (let k = 0; ; k++, seq++) {
     const intendedAt = window.from + offset + k * interval;
@@ -125,6 +130,7 @@ export async function sendOnSchedule(
       continue;
     }
     const emittedAt = Date.now();
+    const dropsAtEmit = drops;
     const content = encodeStamp({ runId: plan.runId, senderSlot: slot, senderInstance: instance, seq, intendedAt: Math.round(intendedAt), emittedAt });
     for (const name of tagged(`${prefix}.sent`)) events.emit('counter', name, 1);
     onSent?.(intendedAt);
@@ -145,11 +151,17 @@ export async function sendOnSchedule(
             if (ack && ack.success === false) for (const name of tagged(`${prefix}.send_refused`)) events.emit('counter', name, 1);
             else for (const name of tagged(`${prefix}.acked`)) events.emit('counter', name, 1);
           },
-          () => tagged(`${prefix}.ack_timeout`).forEach((name) => events.emit('counter', name, 1)),
+          () => {
+            if (drops !== dropsAtEmit || !socket.connected) {
+              events.emit('counter', `${prefix}.unconfirmed_at_crash`, 1);
+              events.emit('counter', `${prefix}.unconfirmed_at_crash.expected`, peers.length);
+            } else tagged(`${prefix}.ack_timeout`).forEach((name) => events.emit('counter', name, 1));
+          },
         ),
     );
   }
   await Promise.all(acks);
+  socket.off('disconnect', onDrop);
   return seq;
 }
 

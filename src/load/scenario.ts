@@ -10,15 +10,7 @@ export interface ScenarioFile {
   variables: Record<string, unknown>;
   /** The file's scenarios, as written (overrides replace this array whole, so an engine switch sends it all). */
   scenarios: Array<Record<string, unknown>>;
-  /** Thresholds checked when the command line gives none. */
-  defaultThresholds: string[];
 }
-
-const DEFAULT_THRESHOLDS: Record<string, string[]> = {
-  fanout: ['fanout.lost == 0', 'fanout.duplicated == 0', 'vusers.failed == 0'],
-  throughput: ['throughput.ack_timeout == 0', 'vusers.failed == 0'],
-  'reconnection-storm': ['storm.unrecovered == 0', 'reconnect.failed == 0', 'presence.stale_offline == 0', 'vusers.failed == 0'],
-};
 
 export function availableScenarios(root: string): string[] {
   return readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.yml')).map((f) => f.replace(/\.yml$/, '')).sort();
@@ -35,5 +27,5 @@ export function resolveScenario(root: string, nameOrPath: string): ScenarioFile 
     throw new UsageError(`${path} is not valid YAML: ${(err as Error).message}`);
   }
   const name = basename(path).replace(/\.ya?ml$/, '');
-  return { name, path, variables: doc.config?.variables ?? {}, scenarios: doc.scenarios ?? [], defaultThresholds: DEFAULT_THRESHOLDS[name] ?? ['vusers.failed == 0'] };
+  return { name, path, variables: doc.config?.variables ?? {}, scenarios: doc.scenarios ?? [] };
 }

@@ -29,13 +29,23 @@ function delivery(expected: number, received: number, duplicated: number, outOfO
 }
 
 /** Artillery's raw output -> the metrics and timeline of report.json. */
-export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number, stepRates: number[] = [], stepSeconds = 0, groupSize = Number.POSITIVE_INFINITY): Pick<LoadReport, 'metrics' | 'timeline'> {
+export interface SummaryOptions {
+  /** The scenario's metric prefix: fanout, storm, throughput. */
+  prefix: string;
+  instanceCount: number;
+  /** Throughput: the offered rates and each step's length. */
+  steps?: { rates: number[]; seconds: number };
+  groupSize?: number;
+}
+
+export function summarizeArtillery(raw: ArtilleryOutput, opts: SummaryOptions): Pick<LoadReport, 'metrics' | 'timeline'> {
+  const { prefix, instanceCount, groupSize = Number.POSITIVE_INFINITY } = opts;
+  const stepRates = opts.steps?.rates ?? [];
+  const stepSeconds = opts.steps?.seconds ?? 0;
   const counters = { ...(raw.aggregate.counters ?? {}) };
   const hist = histograms(raw.aggregate);
   const c = (name: string) => counters[name] ?? 0;
 
-  // The storm scenario counts its deliveries under storm.*, the fan-out under fanout.*.
-  const prefix = ['storm', 'throughput'].find((p) => counters[`${p}.sent`] !== undefined || counters[`${p}.connected`] !== undefined) ?? 'fanout';
   const latencyBuckets = [...LATENCY_BUCKETS_MS.map(String), '+Inf'].map((le) => ({ le, count: c(`${prefix}.latency_bucket.${le}`) }));
   const hasDeliveries = counters[`${prefix}.sent`] !== undefined || counters[`${prefix}.expected`] !== undefined;
   const total = hasDeliveries ? delivery(c(`${prefix}.expected`), c(`${prefix}.received`), c(`${prefix}.duplicated`), c(`${prefix}.out_of_order`)) : undefined;
@@ -69,9 +79,14 @@ export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number, 
     values[`${prefix}.late_join_synced`] = c(`${prefix}.late_join_synced`);
   }
   if (prefix === 'storm') {
-    // After the storm and the syncs nothing may be missing: what was never received, live or by sync.
-    values['storm.unrecovered'] = total?.lost ?? 0;
-    values['storm.missed_live'] = (total?.lost ?? 0) + c('storm.recovered_by_sync');
+    // After the storm and the syncs nothing may be missing: what was never received, live or by sync,
+    // less the deliveries of messages whose sender's connection died before the ack (maybe never stored).
+    const unconfirmed = c('storm.unconfirmed_at_crash.expected');
+    const unrecovered = Math.max(0, (total?.lost ?? 0) - unconfirmed);
+    values['storm.unrecovered'] = unrecovered;
+    values['storm.unconfirmed_at_crash'] = c('storm.unconfirmed_at_crash');
+    values['storm.unconfirmed_at_crash.deliveries_missing'] = (total?.lost ?? 0) - unrecovered;
+    values['storm.missed_live'] = unrecovered + c('storm.recovered_by_sync');
     values['storm.recovered_by_sync'] = c('storm.recovered_by_sync');
     values['storm.sent_during_outage'] = c('storm.sent_during_outage');
     values['storm.sent_while_disconnected_skipped'] = c('storm.send_skipped_disconnected');
@@ -98,6 +113,7 @@ export function summarizeArtillery(raw: ArtilleryOutput, instanceCount: number, 
     metrics: {
       counters: Object.fromEntries(Object.entries(counters).filter(([k]) => !internal(k))),
       histograms: hist,
+      prefix,
       latencyMetric: `${prefix}.latency_ms`,
       latencyBuckets,
       ...(total ? { delivery: total, perSender } : {}),

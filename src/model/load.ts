@@ -92,6 +92,8 @@ export interface LoadReport {
     /** Artillery's aggregate histograms. */
     histograms: Record<string, HistogramSummary>;
     /** The scenario's delivery-latency histogram (fanout.latency_ms, storm.latency_ms, throughput.latency_ms). */
+    /** The scenario's metric prefix (fanout, storm, throughput): which section each figure belongs to. */
+    prefix?: string;
     latencyMetric?: string;
     /** Counts per latency bucket: upper bound in ms ("+Inf" last) -> deliveries. */
     latencyBuckets: Array<{ le: string; count: number }>;

@@ -13,16 +13,16 @@ export interface MutantResult {
   killedBy: string[];
   /** Cases graded non-strict against it: how deviations are recognised. */
   nonStrictCases: string[];
-  /** Cases the harness could not run against it, in the full run or a re-run: they make the verdict inconclusive. */
+  /** Cases the harness could not run against it, in the full run and again alone: they make the verdict inconclusive. */
   erroredCases: string[];
   skipped?: string;
   /**
-   * killed: a case failed, and failed again alone. survived: none did. inconclusive: a case errored, so
-   * the run proves nothing either way. skipped: it could not run here (it needs two instances and no
+   * killed: a case failed, and failed again alone. survived: none did. inconclusive: a case errored, and
+   * again alone, so the run proves nothing either way. skipped: it could not run here (it needs two instances and no
    * Redis could be had). Only `killed` is a kill.
    */
   verdict: MutantVerdict;
-  /** Cases that failed in the full run but not alone (load on the machine, not the mutant): no kill. */
+  /** Cases that failed or errored in the full run but not the same way alone (load on the machine, not the mutant): no kill. */
   unconfirmed: string[];
 }
 

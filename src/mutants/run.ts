@@ -12,15 +12,16 @@ import { provideReferenceRedis, startReferenceTarget } from '../reference/target
 import { UsageError } from '../errors.js';
 
 /**
- * The verdict on one mutant from its full run and the re-run, alone, of each case that failed in it:
- * a failure counts as a kill only when it repeats, and an errored case (in either) leaves it inconclusive.
+ * The verdict on one mutant from its full run and the re-run, alone, of each case that failed or errored
+ * in it: a failure counts as a kill only when it repeats, and a case that errors alone too (or was not
+ * re-run) leaves the mutant inconclusive.
  */
 export function judgeMutant(m: MutantInfo, cases: Array<{ id: string; status: CaseStatus }>, rerun: ReadonlyMap<string, CaseStatus>): MutantResult {
   const ids = (status: CaseStatus) => cases.filter((c) => c.status === status).map((c) => c.id);
-  const failed = ids('failed');
-  const killedBy = failed.filter((id) => rerun.get(id) === 'failed');
-  const erroredCases = [...ids('errored'), ...failed.filter((id) => rerun.get(id) === 'errored')];
-  const unconfirmed = failed.filter((id) => !killedBy.includes(id) && !erroredCases.includes(id));
+  const retried = [...ids('failed'), ...ids('errored')];
+  const killedBy = ids('failed').filter((id) => rerun.get(id) === 'failed');
+  const erroredCases = retried.filter((id) => (rerun.get(id) ?? 'errored') === 'errored');
+  const unconfirmed = retried.filter((id) => !killedBy.includes(id) && !erroredCases.includes(id));
   const verdict: MutantVerdict = erroredCases.length ? 'inconclusive' : killedBy.length ? 'killed' : 'survived';
   return { ...describe(m), killed: verdict === 'killed', killedBy, nonStrictCases: ids('non-strict'), erroredCases, verdict, unconfirmed };
 }
@@ -56,12 +57,14 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
       const target = await startReferenceTarget({ module: opts.module, redisUrl, mutant, logger: opts.logger });
       try {
         const report = await runConformance({ suite: opts.module, config: target.config, target: target.summary });
-        // Each failure again, alone and one at a time: a case that failed only because three gateways
-        // share two cores passes then. The filter matches by substring, so the exact id is picked out.
+        // Each failure or error again, alone and one at a time: a case that failed or errored only because
+        // three gateways share two cores passes then. The filter matches by substring, so the exact id is
+        // picked out; a target that no longer answers errors every re-run.
         const rerun = new Map<string, CaseStatus>();
-        for (const c of mutant ? report.cases.filter((c) => c.status === 'failed') : []) {
-          const again = await runConformance({ suite: opts.module, config: target.config, target: target.summary, filter: [c.id] });
-          rerun.set(c.id, again.cases.find((r) => r.id === c.id)?.status ?? 'errored');
+        let down = false;
+        for (const c of mutant ? report.cases.filter((c) => c.status === 'failed' || c.status === 'errored') : []) {
+          const again = down ? undefined : await runConformance({ suite: opts.module, config: target.config, target: target.summary, filter: [c.id] }).catch(() => ((down = true), undefined));
+          rerun.set(c.id, again?.cases.find((r) => r.id === c.id)?.status ?? 'errored');
         }
         return { report, rerun };
       } finally {

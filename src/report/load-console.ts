@@ -14,7 +14,7 @@ export function printLoadSummary(sink: Sink, report: LoadReport): void {
   const c = chalkFor(sink.human);
   const h = report.metrics.histograms;
   const v = report.metrics.values;
-  const prefix = v['storm.unrecovered'] !== undefined ? 'storm' : report.metrics.steps ? 'throughput' : 'fanout';
+  const prefix = report.metrics.prefix ?? 'fanout';
   const lines: string[] = ['', c.bold(`${report.scenario}: latency`)];
   for (const [label, name] of [
     ['fan-out (intended send -> receive)', `${prefix}.latency_ms`],
@@ -34,7 +34,7 @@ export function printLoadSummary(sink: Sink, report: LoadReport): void {
     lines.push(
       c.bold('storm'),
       `  disconnected ${v['reconnect.disconnected']}, reconnected ${v['reconnect.reconnected']}, ${warn(v['reconnect.failed'], `failed ${v['reconnect.failed']}`)}; sessions recovered by Socket.IO ${v['reconnect.recovered']} (${share}%)`,
-      `  messages sent during the outage ${v['storm.sent_during_outage']}; missed live ${v['storm.missed_live']}: recovered by messages:sync ${v['storm.recovered_by_sync']}, ${warn(v['storm.unrecovered'], `unrecovered ${v['storm.unrecovered']}`)}; sends skipped while the sender was down ${v['storm.sent_while_disconnected_skipped']}`,
+      `  messages sent during the outage ${v['storm.sent_during_outage']}; missed live ${v['storm.missed_live']}: recovered by messages:sync ${v['storm.recovered_by_sync']}, ${warn(v['storm.unrecovered'], `unrecovered ${v['storm.unrecovered']}`)}; sends skipped while the sender was down ${v['storm.sent_while_disconnected_skipped']}${v['storm.unconfirmed_at_crash'] ? `; unconfirmed at the crash ${v['storm.unconfirmed_at_crash']} (no ack before the sender's connection died: maybe never stored, ${v['storm.unconfirmed_at_crash.deliveries_missing']} deliveries not counted as lost)` : ''}`,
       `  presence afterwards: ${warn(v['presence.stale_offline'], `peers seen offline while connected ${v['presence.stale_offline']}`)}${v['presence.stale_online'] !== undefined ? `, ${warn(v['presence.stale_online'], `users still online after leaving ${v['presence.stale_online']}`)}` : ''}`,
     );
   }

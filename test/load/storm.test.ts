@@ -60,6 +60,8 @@ describe('gatecheck load reconnection-storm (real Artillery runs against the ref
     expect(report.metrics.histograms['reconnect.time_ms'].min).toBeGreaterThanOrEqual(2000); // the outage lasts 2 s
     expect(v['storm.missed_live']).toBeGreaterThan(0);
     expect(v['storm.unrecovered']).toBe(0);
+    // A message in flight when its sender's instance died is reported apart, never as lost.
+    expect(v['storm.unconfirmed_at_crash']).toBeGreaterThanOrEqual(0);
     expect(v['presence.stale_offline']).toBe(0);
     expect(v['presence.stale_online']).toBe(0);
     expect(run.code, run.stderr).toBe(0);

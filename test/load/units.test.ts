@@ -51,13 +51,34 @@ describe('load building blocks', () => {
       'fanout.sender.4.sent': 2, 'fanout.sender.4.expected': 6, 'fanout.sender.4.received': 3,
       'fanout.latency_bucket.5': 9, 'vusers.failed': 0,
     };
-    const { metrics, timeline } = summarizeArtillery({ aggregate: { counters, summaries: { 'fanout.latency_ms': h } }, intermediate: [{ firstMetricAt: 0, counters, summaries: { 'fanout.latency_ms': h } }] }, 2);
+    const { metrics, timeline } = summarizeArtillery({ aggregate: { counters, summaries: { 'fanout.latency_ms': h } }, intermediate: [{ firstMetricAt: 0, counters, summaries: { 'fanout.latency_ms': h } }] }, { prefix: 'fanout', instanceCount: 2 });
     expect(metrics.delivery).toEqual({ expected: 12, received: 9, lost: 3, duplicated: 1, outOfOrder: 0, ratio: 0.75 });
     expect(metrics.values).toMatchObject({ 'fanout.lost': 3, 'fanout.lost.same_instance': 0, 'fanout.lost.cross_instance': 3, 'fanout.latency_ms.p99': 9, 'fanout.senders_with_loss': 1 });
     expect(metrics.perSender?.find((s) => s.sender === '4')).toMatchObject({ lost: 3, instance: 0, sent: 2 });
     expect(metrics.latencyBuckets.find((b) => b.le === '5')?.count).toBe(9);
     expect(Object.keys(metrics.counters).some((k) => k.startsWith('fanout.sender.'))).toBe(false);
     expect(timeline[0].histograms['fanout.latency_ms'].p99).toBe(9);
+  });
+});
+
+describe('storm: what went missing', () => {
+  const storm = (extra: Record<string, number>) =>
+    summarizeArtillery({ aggregate: { counters: { 'storm.sent': 10, 'storm.expected': 30, 'storm.received': 24, 'storm.recovered_by_sync': 4, ...extra } }, intermediate: [] }, { prefix: 'storm', instanceCount: 2 }).metrics.values;
+
+  it('a delivery never received, live or by sync, is unrecovered', () => {
+    expect(storm({})).toMatchObject({ 'storm.unrecovered': 6, 'storm.missed_live': 10, 'storm.unconfirmed_at_crash': 0 });
+  });
+
+  it('the deliveries of a message whose ack died with its sender\'s connection are counted apart, not as lost', () => {
+    // 2 messages (3 receivers each) were never acknowledged because the sender's instance was killed.
+    expect(storm({ 'storm.unconfirmed_at_crash': 2, 'storm.unconfirmed_at_crash.expected': 6 })).toMatchObject({
+      'storm.unrecovered': 0,
+      'storm.unconfirmed_at_crash': 2,
+      'storm.unconfirmed_at_crash.deliveries_missing': 6,
+      'storm.missed_live': 4,
+    });
+    // One of them reached its receivers after all: the other loss is still a loss.
+    expect(storm({ 'storm.unconfirmed_at_crash': 1, 'storm.unconfirmed_at_crash.expected': 3 })).toMatchObject({ 'storm.unrecovered': 3, 'storm.unconfirmed_at_crash.deliveries_missing': 3 });
   });
 });
 
@@ -108,7 +129,7 @@ describe('throughput: where ack latency bends', () => {
       counters[`throughput.acked.step_${i}`] = rate;
       summaries[`throughput.ack_ms.step_${i}`] = h([10, 12, 15, 200, 400][i]);
     });
-    const { metrics } = summarizeArtillery({ aggregate: { counters, summaries }, intermediate: [] }, 1, RATES, 1);
+    const { metrics } = summarizeArtillery({ aggregate: { counters, summaries }, intermediate: [] }, { prefix: 'throughput', instanceCount: 1, steps: { rates: RATES, seconds: 1 } });
     expect(metrics.steps?.map((s) => [s.offeredRate, s.sent, s.acked, s.p99, s.bent])).toEqual([[5, 5, 5, 10, false], [10, 10, 10, 12, false], [20, 20, 20, 15, false], [40, 40, 40, 200, true], [80, 80, 80, 400, true]]);
     expect(metrics.values).toMatchObject({ 'throughput.knee_rate': 40, 'throughput.max_sustained_rate': 20, 'throughput.acked': 155 });
     expect(Object.keys(metrics.counters).filter((k) => /\.step_\d+$/.test(k))).toEqual([]);

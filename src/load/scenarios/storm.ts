@@ -1,0 +1,80 @@
+import { readRedisSet } from '../../client/redis-inspect.js';
+import type { Secret } from '../../config/schema.js';
+import { UsageError } from '../../errors.js';
+import type { ReferenceGateway } from '../../reference/launcher.js';
+import type { StormSchedule } from '../plan.js';
+import { rateVariables } from './fanout.js';
+import type { LoadScenario } from './types.js';
+
+/**
+ * reconnection-storm.yml: fan-out traffic, then every transport drops at once (transport mode) or the
+ * CLI kills one reference instance and restarts it after the outage (instance mode); reconnects,
+ * session recovery, messages:sync recovery and presence afterwards.
+ */
+export const stormScenario: LoadScenario = {
+  name: 'reconnection-storm',
+  prefix: 'storm',
+  defaultThresholds: ['storm.unrecovered == 0', 'reconnect.failed == 0', 'presence.stale_offline == 0', 'vusers.failed == 0'],
+  checkFlags(flags, run) {
+    if ((flags.storm ?? run.vars.stormMode) === 'instance' && !run.reference) {
+      throw new UsageError('an instance storm kills and restarts a gateway instance: only the bundled reference gateway (no --target/--url) can be');
+    }
+  },
+  variables(flags) {
+    const out = rateVariables(flags);
+    if (flags.storm) out.stormMode = flags.storm;
+    return out;
+  },
+  sending: (vars, params) => ({
+    seconds: params.sendSeconds,
+    describe: `${params.ratePerSender} msg/s per sender for ${params.sendSeconds} s`,
+    parameters: { stormMode: String(vars.stormMode ?? 'transport') },
+  }),
+  // With the target's Redis declared, users its bookkeeping still lists online after the run are stale.
+  thresholdsFor: (config) => (config.capabilities.redis ? ['presence.stale_online == 0'] : []),
+  onPlan(plan, run) {
+    if (plan.storm?.mode !== 'instance' || !run.gateway) return () => {};
+    return scheduleInstanceKill(run.gateway, plan.storm, run.say);
+  },
+  async afterRun(plan, run): Promise<Record<string, number>> {
+    const redis = run.config.capabilities.redis;
+    if (!redis) return {};
+    return { 'presence.stale_online': await staleOnline(redis.url, redis.keys.online, `load-${plan.runId}-`) };
+  },
+};
+
+/**
+ * Users of this run the target's bookkeeping still lists as online once every VU has left: presence
+ * that outlived its sockets. Disconnect handlers run a little after the close, so it is polled briefly.
+ */
+async function staleOnline(url: Secret, key: string, userPrefix: string): Promise<number> {
+  let stale = 0;
+  for (const deadline = Date.now() + 3000; ; ) {
+    stale = (await readRedisSet(url, key)).filter((m) => m.startsWith(userPrefix)).length;
+    if (stale === 0 || Date.now() > deadline) return stale;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Instance storm: SIGKILL that reference instance at the announced time, restart it after the outage. */
+function scheduleInstanceKill(gateway: ReferenceGateway, storm: StormSchedule, say: (line: string) => void): () => void {
+  const victim = gateway.instances[storm.instance];
+  const name = `instance ${storm.instance + 1}`;
+  let cancelled = false;
+  const timer = setTimeout(async () => {
+    try {
+      say(`storm: killing ${name} (${victim.url})`);
+      await victim.kill('SIGKILL');
+      await new Promise((r) => setTimeout(r, storm.outageMs));
+      if (cancelled) return;
+      await victim.restart();
+      say(`storm: ${name} is back`);
+    } catch (err) {
+      say(`storm: ${name}: ${(err as Error).message}`);
+    }
+  }, Math.max(0, storm.at - Date.now()));
+  return () => {
+    cancelled = true;
+    clearTimeout(timer);
+  };
+}
