@@ -18,8 +18,9 @@ const DIALECTS = [...PROTOCOL_NAMES];
 const EXIT_HELP = `
 Exit codes:
   0  every case passed (non-strict deviations allowed unless --strict)
-  1  a case failed or errored (or, for mutants, a mutant survived)
-  2  usage, config or target error (bad flags, broken config, unreachable target)`;
+  1  a case failed or errored (for mutants: a bug survived, a deviation was misgraded, a verdict is inconclusive)
+  2  usage, config or target error (bad flags, broken config, unreachable or not a Socket.IO server;
+     for mutants, also mutants that could not run here, e.g. no Redis)`;
 
 /**
  * Exits once stdout and stderr have drained: process.exit() drops what a pipe has not taken yet, which

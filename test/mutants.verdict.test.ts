@@ -42,7 +42,7 @@ describe('a mutant is killed only by a failure that repeats alone, and never by 
 });
 
 describe('gatecheck mutants exit codes', () => {
-  const healthy = { summary: { total: 3, passed: 3, nonStrict: 0, failed: 0, skipped: 0, errored: 0 }, notPassed: [] };
+  const healthy = { summary: { total: 3, passed: 3, nonStrict: 0, failed: 0, skipped: 0, errored: 0 }, notPassed: [] as string[], passedOnlyAlone: [] as string[] };
   const killed = judgeMutant(bug, cases({ a: 'failed' }), rerun({ a: 'failed' }));
   const survived = judgeMutant(bug, cases({ a: 'passed' }), rerun({}));
   const inconclusive = judgeMutant(bug, cases({ a: 'errored' }), rerun({}));
@@ -54,6 +54,11 @@ describe('gatecheck mutants exit codes', () => {
     expect(code([killed, survived])).toBe(1);
     expect(code([killed, inconclusive])).toBe(1);
     expect(code([killed], { ...healthy, summary: { ...healthy.summary, passed: 2, failed: 1 } })).toBe(1);
+  });
+
+  it('a healthy case that failed in the full run but passed alone is the machine\'s load, not the gateway\'s', () => {
+    expect(code([killed], { ...healthy, summary: { ...healthy.summary, passed: 2, errored: 1 }, passedOnlyAlone: ['seed.20-rate-limit'] })).toBe(0);
+    expect(code([killed], { ...healthy, summary: { ...healthy.summary, passed: 1, errored: 2 }, passedOnlyAlone: ['seed.20-rate-limit'] })).toBe(1);
   });
 
   it('2 when mutants or healthy cases could not run (no Redis), unless something already failed', () => {

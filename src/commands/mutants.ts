@@ -44,7 +44,7 @@ export function mutantsExitCode(report: Pick<MutantsReport, 'healthy' | 'mutants
   const h = report.healthy.summary;
   const notProven = report.mutants.filter((m) => m.verdict !== 'skipped' && (m.kind === 'bug' ? !m.killed : !deviationRecognised(m)));
   const skipped = report.mutants.filter((m) => m.verdict === 'skipped');
-  if (h.failed + h.errored + h.nonStrict > 0 || notProven.length) return 1;
+  if (h.failed + h.errored - (report.healthy.passedOnlyAlone?.length ?? 0) + h.nonStrict > 0 || notProven.length) return 1;
   if (skipped.length || h.skipped) {
     const names = skipped.map((m) => m.name).join(', ');
     say(`incomplete: ${skipped.length} mutant(s)${names ? ` (${names})` : ''} and ${h.skipped} healthy case(s) could not run here, so nothing proves them: ${skipped[0]?.skipped ?? 'see the skipped cases above'}; exit 2\n`);

@@ -34,7 +34,8 @@ export interface MutantsReport {
   dialect: string;
   startedAt: string;
   durationMs: number;
-  healthy: { summary: ConformanceReport['summary']; notPassed: string[] };
+  /** notPassed: cases the healthy gateway failed even alone; passedOnlyAlone: failed in the full run, passed alone. */
+  healthy: { summary: ConformanceReport['summary']; notPassed: string[]; passedOnlyAlone: string[] };
   mutants: MutantResult[];
   /** Bugs only: total and killed. Deviations are counted apart; inconclusive and skipped count every mutant. */
   summary: { total: number; killed: number; deviations: number; deviationsGradedNonStrict: number; inconclusive: number; skipped: number };

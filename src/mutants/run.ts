@@ -57,14 +57,15 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
       const target = await startReferenceTarget({ module: opts.module, redisUrl, mutant, logger: opts.logger });
       try {
         const report = await runConformance({ suite: opts.module, config: target.config, target: target.summary });
-        // Each failure or error again, alone and one at a time: a case that failed or errored only because
-        // three gateways share two cores passes then. The filter matches by substring, so the exact id is
-        // picked out; a target that no longer answers errors every re-run.
+        // Every failure or error again, in one run of just those cases: a case that failed or errored only
+        // because three gateways share two cores passes then, with a fraction of the suite's load. The
+        // filter matches by substring, so each exact id is picked out; a target that no longer answers
+        // errors every re-run.
         const rerun = new Map<string, CaseStatus>();
-        let down = false;
-        for (const c of mutant ? report.cases.filter((c) => c.status === 'failed' || c.status === 'errored') : []) {
-          const again = down ? undefined : await runConformance({ suite: opts.module, config: target.config, target: target.summary, filter: [c.id] }).catch(() => ((down = true), undefined));
-          rerun.set(c.id, again?.cases.find((r) => r.id === c.id)?.status ?? 'errored');
+        const again = report.cases.filter((c) => c.status === 'failed' || c.status === 'errored').map((c) => c.id);
+        if (again.length) {
+          const second = await runConformance({ suite: opts.module, config: target.config, target: target.summary, filter: again }).catch(() => undefined);
+          for (const id of again) rerun.set(id, second?.cases.find((r) => r.id === id)?.status ?? 'errored');
         }
         return { report, rerun };
       } finally {
@@ -83,11 +84,11 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
     const results: MutantResult[] = new Array(selected.length);
     let next = 0;
     let done = 0;
-    let healthy: ConformanceReport | undefined;
+    let healthy: { report: ConformanceReport; rerun: ReadonlyMap<string, CaseStatus> } | undefined;
     let failed = false;
     const settled = await Promise.allSettled(
       redises.map(async (redis, w) => {
-        if (w === 0) healthy = (await runAgainst(redis.url)).report;
+        if (w === 0) healthy = await runAgainst(redis.url);
         while (next < selected.length && !failed) {
           const i = next++;
           results[i] = await judge(selected[i], redis);
@@ -104,7 +105,7 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
       dialect: opts.module.name,
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - started),
-      healthy: { summary: healthy!.summary, notPassed: healthy!.cases.filter((c) => c.status !== 'passed').map((c) => `${c.id}: ${c.status} (${c.reason})`) },
+      healthy: healthyVerdict(healthy!.report, healthy!.rerun),
       mutants: results,
       summary: {
         total: bugs.length,
@@ -118,6 +119,16 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
   } finally {
     await Promise.all(redises.map((r) => r.stop()));
   }
+}
+
+/**
+ * The healthy gateway must pass every case. A case that failed or errored in the full run but passed when
+ * run again on its own failed from the load on the machine, not the gateway: listed, not held against it.
+ */
+function healthyVerdict(report: ConformanceReport, rerun: ReadonlyMap<string, CaseStatus>): MutantsReport['healthy'] {
+  const notPassed = report.cases.filter((c) => c.status !== 'passed' && rerun.get(c.id) !== 'passed');
+  const passedAlone = report.cases.filter((c) => c.status !== 'passed' && rerun.get(c.id) === 'passed').map((c) => c.id);
+  return { summary: report.summary, notPassed: notPassed.map((c) => `${c.id}: ${c.status} (${c.reason})`), passedOnlyAlone: passedAlone };
 }
 
 /** Two runs at a time on two cores: the suite mostly waits on grace windows, so it overlaps well. */

@@ -39,6 +39,9 @@ export class MutantsConsoleReporter implements Reporter<MutantsReport, MutantPro
     if (report.healthy.notPassed.length) {
       this.sink.say(c.red(`\nthe healthy gateway did not pass every case:\n`) + report.healthy.notPassed.map((l) => `  ${l}\n`).join(''));
     }
+    if (report.healthy.passedOnlyAlone.length) {
+      this.sink.say(c.yellow(`\nthe healthy gateway passed these only when run again on their own (load on this machine): ${report.healthy.passedOnlyAlone.join(', ')}\n`));
+    }
     const sm = report.summary;
     const unsettled = [sm.inconclusive ? `${sm.inconclusive} inconclusive` : '', sm.skipped ? `${sm.skipped} skipped` : ''].filter(Boolean).join(', ');
     this.sink.say(`\n${sm.killed} of ${sm.total} mutants killed, ${sm.deviationsGradedNonStrict} of ${sm.deviations} deviations graded non-strict${unsettled ? ` (${unsettled})` : ''}, in ${(report.durationMs / 1000).toFixed(1)}s\n`);
