@@ -57,6 +57,11 @@ describe('gatecheck CLI', () => {
     const both = await runCli(['conform', '--target', 'x.yml', '--url', 'http://127.0.0.1:1']);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/either --target FILE or --url URL/);
+    const one = await runCli(['conform', '--url', 'http://127.0.0.1:1', '--mutant', 'auth-no-disconnect']);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain('--mutant applies only to the bundled reference gateway');
+    const two = await runCli(['conform', '--url', 'http://127.0.0.1:1', '--mutant', 'x', '--instances', '2']);
+    expect(two.stderr).toContain('--instances, --mutant apply only to the bundled reference gateway');
     const bad = await runCli(['serve', '--instances', 'zero']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/positive whole number, got "zero"/);

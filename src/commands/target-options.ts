@@ -19,7 +19,8 @@ export async function resolveTarget(flags: TargetFlags, logger: Logger, referenc
   if (flags.target && flags.url?.length) throw new UsageError('give either --target FILE or --url URL, not both');
   const referenceOnly = (['redisUrl', 'instances', 'mutant'] as const).filter((k) => flags[k] !== undefined);
   if ((flags.target || flags.url?.length) && referenceOnly.length) {
-    throw new UsageError(`--${referenceOnly.map(kebab).join(', --')} only apply to the bundled reference gateway (no --target/--url)`);
+    const flagsGiven = referenceOnly.map((k) => `--${kebab(k)}`).join(', ');
+    throw new UsageError(`${flagsGiven} ${referenceOnly.length > 1 ? 'apply' : 'applies'} only to the bundled reference gateway (no --target/--url)`);
   }
   if (flags.target) {
     const config = await loadTargetConfig(flags.target);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TargetError } from '../errors.js';
+import { log } from '../log.js';
 import type { ProtocolName } from '../protocol/names.js';
 import { killOnExit } from '../processes/child-reaper.js';
 import { findProjectRoot } from '../project-root.js';
@@ -162,6 +163,7 @@ function launchChild(entry: string, instanceId: string, port: number, opts: Refe
   const exited = new Promise<ExitStatus>((resolve) => {
     child.once('exit', (code, signal) => {
       exitReason = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      log().debug({ instance: instanceId, pid: child.pid, code, signal }, 'reference instance exited');
       resolve({ code, signal });
     });
     child.once('error', (err) => {
@@ -211,6 +213,7 @@ function launchChild(entry: string, instanceId: string, port: number, opts: Refe
         // Running: it must not keep this process alive by itself (the exit hook and its stdin see to it).
         child.unref();
         for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
+        log().debug({ instance: instanceId, pid: child.pid, url: ready.url }, 'reference instance ready');
         resolve({ child, url: ready.url, exited, stopRequested: false, hasExited: () => exitReason !== undefined, stderrTail: tail });
       }
     });

@@ -1,20 +1,14 @@
-import type { Probe, TokenVia } from '../../../client/probe.js';
+import type { Probe } from '../../../client/probe.js';
 import { summarize } from '../../../client/timeline.js';
 import { errorPayload } from '../../../protocol/chat-service/schemas.js';
 import type { CaseContext } from '../../context.js';
+import { expectHandshakeRefused, type Credentials, type RefusalRules } from '../../handshake.js';
 
-export interface Credentials {
-  via: TokenVia;
-  token?: string;
-  headerValue?: string;
-  what: string;
-}
+export type { Credentials };
 
-/**
- * A bad handshake must be refused and end disconnected. The documented way (an `error` event with
- * UNAUTHORIZED, then a disconnect) is strict; a middleware `connect_error` carrying the code is
- * non-strict; a connection that stays open fails.
- */
+const REFUSAL: RefusalRules = { code: 'UNAUTHORIZED', errorSchema: errorPayload, readyEvent: 'connected' };
+
+/** chat-service: an `error` { code: 'UNAUTHORIZED' } then a disconnect (see expectHandshakeRefused). */
 export async function expectHandshakeRejected(
   ctx: CaseContext,
   creds: Credentials,
@@ -22,43 +16,7 @@ export async function expectHandshakeRejected(
   /** Where the document only implies the refusal: an acceptance is then non-strict, for this reason. */
   acceptable?: { userId: string; why: string },
 ): Promise<void> {
-  const { probe, result } = await ctx.open({ via: creds.via, token: creds.token, headerValue: creds.headerValue, label });
-  if (result.kind === 'connect_error') {
-    const carried = `${result.message} ${summarize(result.data)}`;
-    ctx.check(carried.includes('UNAUTHORIZED'), `${creds.what}: refused with connect_error but without the UNAUTHORIZED code`, {
-      expected: "error event { code: 'UNAUTHORIZED' } then a disconnect (or connect_error carrying UNAUTHORIZED)",
-      received: `connect_error ${carried}`,
-    });
-    ctx.nonStrict(`${creds.what}: rejected in the handshake middleware (connect_error) instead of an error event and a disconnect`);
-    return;
-  }
-  const timeout = ctx.timeouts.actionMs;
-  // A refused socket gets `error`; an accepted one `connected`: whichever comes first decides, at once.
-  const first = await probe.waitForFirst(['error', 'connected'], timeout);
-  if (first?.event === 'connected' && acceptable) {
-    await expectStaysConnected(ctx, probe, first.payload, creds.what, acceptable.userId);
-    ctx.nonStrict(`${creds.what}: accepted; ${acceptable.why}`);
-    return;
-  }
-  ctx.check(first?.event !== 'connected', `${creds.what}: the gateway accepted the connection`, {
-    expected: "error event { code: 'UNAUTHORIZED' } then a disconnect",
-    received: `connected ${summarize(first?.payload)}`,
-  });
-  const error = ctx.ensure(first, `${creds.what}: no error event`, {
-    expected: "error event { code: 'UNAUTHORIZED' }",
-    received: probe.connected ? `nothing within ${timeout} ms; the socket stays connected` : `a disconnect without an error event; it received: ${probe.inboxSummary()}`,
-  });
-  const payload = ctx.conforms(errorPayload, error.payload, `the error event for ${creds.what}`);
-  ctx.check(payload.code === 'UNAUTHORIZED', `${creds.what}: wrong error code`, { expected: 'UNAUTHORIZED', received: payload.code });
-  const reason = await probe.waitForDisconnect(timeout);
-  ctx.check(probe.received('connected').length === 0, `${creds.what}: the gateway sent connected to a socket it refused`, {
-    expected: 'no connected event',
-    received: summarize(probe.received('connected')[0]?.payload),
-  });
-  ctx.check(reason !== undefined, `${creds.what}: the socket remains connected after the UNAUTHORIZED error`, {
-    expected: 'the server disconnects the socket',
-    received: `still connected ${timeout} ms after the error`,
-  });
+  await expectHandshakeRefused(ctx, REFUSAL, creds, label, acceptable && { why: acceptable.why, onAccepted: (probe, ready) => expectStaysConnected(ctx, probe, ready, creds.what, acceptable.userId) });
 }
 
 /** A good handshake through an unusual channel must be accepted: connected with the user's id. */
