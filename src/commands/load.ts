@@ -170,7 +170,7 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
       generator,
       passed: ok && !generator.saturated,
     };
-    await new Reporters(sink, loadReporters(sink, { dir: flags.reportDir, stdout: flags.json })).end({ report, raw });
+    await new Reporters(sink, loadReporters(sink, { dir: flags.reportDir, stdout: flags.json, section: scenario.consoleSection })).end({ report, raw });
     return { code: loadExitCode(ok, generator.saturated, Boolean(flags.allowSaturated)), report };
   } finally {
     await target.stop();

@@ -1,8 +1,9 @@
+import type { ChalkInstance } from 'chalk';
 import { chalkFor } from './console.js';
 import type { Sink } from './sink.js';
 import type { HistogramSummary, LoadReport } from '../model/load.js';
 
-const ms = (n: number | undefined) => (n === undefined ? '-' : `${n.toFixed(1)} ms`);
+export const ms = (n: number | undefined) => (n === undefined ? '-' : `${n.toFixed(1)} ms`);
 
 function latencyLine(name: string, h: HistogramSummary | undefined): string | undefined {
   if (!h) return undefined;
@@ -10,7 +11,10 @@ function latencyLine(name: string, h: HistogramSummary | undefined): string | un
 }
 
 /** The human summary of a load run: latencies, deliveries, thresholds with their values, generator health. */
-export function printLoadSummary(sink: Sink, report: LoadReport): void {
+/** A scenario's own part of the console summary (the storm's recovery, the throughput steps). */
+export type ConsoleSection = (report: LoadReport, c: ChalkInstance) => string[];
+
+export function printLoadSummary(sink: Sink, report: LoadReport, section: ConsoleSection = () => []): void {
   const c = chalkFor(sink.human);
   const h = report.metrics.histograms;
   const v = report.metrics.values;
@@ -28,26 +32,7 @@ export function printLoadSummary(sink: Sink, report: LoadReport): void {
     const line = latencyLine(label, h[name]);
     if (line) lines.push(line);
   }
-  if (prefix === 'storm') {
-    const share = (v['reconnect.recovered_share'] * 100).toFixed(0);
-    const warn = (n: number, text: string) => (n > 0 ? c.red(text) : text);
-    lines.push(
-      c.bold('storm'),
-      `  disconnected ${v['reconnect.disconnected']}, reconnected ${v['reconnect.reconnected']}, ${warn(v['reconnect.failed'], `failed ${v['reconnect.failed']}`)}; sessions recovered by Socket.IO ${v['reconnect.recovered']} (${share}%)`,
-      `  messages sent during the outage ${v['storm.sent_during_outage']}; missed live ${v['storm.missed_live']}: recovered by messages:sync ${v['storm.recovered_by_sync']}, ${warn(v['storm.unrecovered'], `unrecovered ${v['storm.unrecovered']}`)}; sends skipped while the sender was down ${v['storm.sent_while_disconnected_skipped']}${v['storm.unconfirmed_at_crash'] ? `; unconfirmed at the crash ${v['storm.unconfirmed_at_crash']} (no ack before the sender's connection died: maybe never stored, ${v['storm.unconfirmed_at_crash.deliveries_missing']} deliveries not counted as lost)` : ''}`,
-      `  presence afterwards: ${warn(v['presence.stale_offline'], `peers seen offline while connected ${v['presence.stale_offline']}`)}${v['presence.stale_online'] !== undefined ? `, ${warn(v['presence.stale_online'], `users still online after leaving ${v['presence.stale_online']}`)}` : ''}`,
-    );
-  }
-  const steps = report.metrics.steps;
-  if (steps?.length) {
-    lines.push(c.bold('throughput steps (offered msg/s over all senders)'));
-    for (const s of steps) {
-      const row = `  ${String(s.offeredRate).padStart(6)} msg/s  sent ${String(s.sent).padStart(6)}  acked ${String(s.acked).padStart(6)} (${s.ackedRate.toFixed(1)}/s)  timeouts ${s.timeouts}  ack p50 ${ms(s.p50)}  p99 ${ms(s.p99)}`;
-      lines.push(s.bent ? c.red(`${row}  <- bent`) : row);
-    }
-    const knee = v['throughput.knee_rate'];
-    lines.push(`  ${knee ? `ack latency bends at ${knee} msg/s; ` : 'no bend up to the last step; '}highest sustained: ${v['throughput.max_sustained_rate'] || 'none'} msg/s`);
-  }
+  lines.push(...section(report, c));
   const d = report.metrics.delivery;
   if (d) {
     const warn = (n: number, text: string) => (n > 0 ? c.red(text) : text);

@@ -1,3 +1,5 @@
+import type { ChalkInstance } from 'chalk';
+import type { LoadReport } from '../../model/load.js';
 import { readRedisSet } from '../../client/redis-inspect.js';
 import type { Secret } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
@@ -36,6 +38,7 @@ export const stormScenario: LoadScenario = {
     if (plan.storm?.mode !== 'instance' || !run.gateway) return () => {};
     return scheduleInstanceKill(run.gateway, plan.storm, run.say);
   },
+  consoleSection,
   async afterRun(plan, run): Promise<Record<string, number>> {
     const redis = run.config.capabilities.redis;
     if (!redis) return {};
@@ -77,4 +80,19 @@ function scheduleInstanceKill(gateway: ReferenceGateway, storm: StormSchedule, s
     cancelled = true;
     clearTimeout(timer);
   };
+}
+
+/** The storm's part of the console summary: reconnects, what went missing and what sync gave back, presence. */
+function consoleSection(report: LoadReport, c: ChalkInstance): string[] {
+  const v = report.metrics.values;
+  const lines: string[] = [];
+  const share = (v['reconnect.recovered_share'] * 100).toFixed(0);
+  const warn = (n: number, text: string) => (n > 0 ? c.red(text) : text);
+  lines.push(
+    c.bold('storm'),
+    `  disconnected ${v['reconnect.disconnected']}, reconnected ${v['reconnect.reconnected']}, ${warn(v['reconnect.failed'], `failed ${v['reconnect.failed']}`)}; sessions recovered by Socket.IO ${v['reconnect.recovered']} (${share}%)`,
+    `  messages sent during the outage ${v['storm.sent_during_outage']}; missed live ${v['storm.missed_live']}: recovered by messages:sync ${v['storm.recovered_by_sync']}, ${warn(v['storm.unrecovered'], `unrecovered ${v['storm.unrecovered']}`)}; sends skipped while the sender was down ${v['storm.sent_while_disconnected_skipped']}${v['storm.unconfirmed_at_crash'] ? `; unconfirmed at the crash ${v['storm.unconfirmed_at_crash']} (no ack before the sender's connection died: maybe never stored, ${v['storm.unconfirmed_at_crash.deliveries_missing']} deliveries not counted as lost)` : ''}`,
+    `  presence afterwards: ${warn(v['presence.stale_offline'], `peers seen offline while connected ${v['presence.stale_offline']}`)}${v['presence.stale_online'] !== undefined ? `, ${warn(v['presence.stale_online'], `users still online after leaving ${v['presence.stale_online']}`)}` : ''}`,
+  );
+  return lines;
 }

@@ -1,3 +1,6 @@
+import type { ChalkInstance } from 'chalk';
+import type { LoadReport } from '../../model/load.js';
+import { ms } from '../../report/load-console.js';
 import { UsageError } from '../../errors.js';
 import { stepRates } from '../throughput-vu.js';
 import { commonVariables, type LoadScenario } from './types.js';
@@ -19,6 +22,7 @@ export const throughputScenario: LoadScenario = {
     if (flags.duration !== undefined) out.stepSeconds = flags.duration;
     return out;
   },
+  consoleSection,
   sending(vars) {
     const steps = { rates: stepRates(vars), seconds: Number(vars.stepSeconds ?? 3) };
     return {
@@ -29,3 +33,20 @@ export const throughputScenario: LoadScenario = {
     };
   },
 };
+
+/** The throughput steps and where ack latency bends. */
+function consoleSection(report: LoadReport, c: ChalkInstance): string[] {
+  const v = report.metrics.values;
+  const lines: string[] = [];
+  const steps = report.metrics.steps;
+  if (steps?.length) {
+    lines.push(c.bold('throughput steps (offered msg/s over all senders)'));
+    for (const s of steps) {
+      const row = `  ${String(s.offeredRate).padStart(6)} msg/s  sent ${String(s.sent).padStart(6)}  acked ${String(s.acked).padStart(6)} (${s.ackedRate.toFixed(1)}/s)  timeouts ${s.timeouts}  ack p50 ${ms(s.p50)}  p99 ${ms(s.p99)}`;
+      lines.push(s.bent ? c.red(`${row}  <- bent`) : row);
+    }
+    const knee = v['throughput.knee_rate'];
+    lines.push(`  ${knee ? `ack latency bends at ${knee} msg/s; ` : 'no bend up to the last step; '}highest sustained: ${v['throughput.max_sustained_rate'] || 'none'} msg/s`);
+  }
+  return lines;
+}

@@ -1,4 +1,6 @@
+import type { ChalkInstance } from 'chalk';
 import type { TargetConfig } from '../../config/schema.js';
+import type { LoadReport } from '../../model/load.js';
 import type { ReferenceGateway } from '../../reference/launcher.js';
 import type { PlanAnnouncement } from '../artillery-run.js';
 import type { FanoutParameters } from '../plan.js';
@@ -52,6 +54,8 @@ export interface LoadScenario {
   thresholdsFor?(config: TargetConfig): string[];
   /** When the plan is announced: schedule what the scenario does to the target; answers a cancel. */
   onPlan?(plan: PlanAnnouncement, run: ScenarioRun): () => void;
+  /** Its own part of the console summary, between the latencies and the deliveries. */
+  consoleSection?(report: LoadReport, c: ChalkInstance): string[];
   /** Figures measured outside Artillery once it ended. */
   afterRun?(plan: PlanAnnouncement, run: ScenarioRun): Promise<Record<string, number>>;
 }
