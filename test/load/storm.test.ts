@@ -61,7 +61,7 @@ describe('gatecheck load reconnection-storm (real Artillery runs against the ref
     expect(v['storm.missed_live']).toBeGreaterThan(0);
     expect(v['storm.unrecovered']).toBe(0);
     // A message in flight when its sender's instance died is reported apart, never as lost.
-    expect(v['storm.unconfirmed_at_crash']).toBeGreaterThanOrEqual(0);
+    expect(Object.keys(v)).toContain('storm.unconfirmed_at_crash');
     expect(v['presence.stale_offline']).toBe(0);
     expect(v['presence.stale_online']).toBe(0);
     expect(run.code, run.stderr).toBe(0);
