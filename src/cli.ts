@@ -78,7 +78,8 @@ export function buildProgram(): Command {
       .option('--url <url>', 'an instance URL (repeatable); tokens are minted HS256 with $GATECHECK_JWT_SECRET', collect)
       .option('--redis-url <url>', 'reference gateway only: the Redis to share between its instances')
       .option('--instances <n>', 'reference gateway only: how many instances (default 2 with Redis, else 1)', argParser(positiveInt('--instances')))
-      .option('--mutant <name>', 'reference gateway only: start it with this deliberate bug (see `gatecheck mutants`)');
+      .option('--mutant <name>', 'reference gateway only: start it with this deliberate bug (see `gatecheck mutants`)')
+      .option('--drift <name>', 'reference gateway only: make it differ from its document as a named real server does (kraken: kraken-v0.1.2)');
 
   targetOptions(
     program
@@ -89,6 +90,7 @@ export function buildProgram(): Command {
       .option('--report-dir <dir>', 'write report.json and junit.xml there')
       .option('--json', 'print report.json on stdout (the human summary goes to stderr)')
       .option('--filter <text>', 'only cases whose id contains it, or of that suite / seedRef (repeatable)', collect)
+      .option('--profile <name|file>', "how the target differs from its document: a shipped profile's name (profiles/, e.g. kraken-v0.1.2) or a file; overrides the config's `profile`")
       .option('-v, --verbose', 'show the evidence of non-strict and skipped cases too'),
   )
     .addHelpText('after', `\nExamples:\n  gatecheck conform                                  # the bundled reference gateway\n  gatecheck conform --target my-gateway.yml --report-dir reports/ci\n  GATECHECK_JWT_SECRET=... gatecheck conform --url http://127.0.0.1:4001 --url http://127.0.0.1:4002\n${EXIT_HELP}`)

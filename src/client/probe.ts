@@ -6,6 +6,8 @@ import type { Outcome } from './outcome.js';
 import type { Timeline } from './timeline.js';
 import { secrets } from '../secrets/redactor.js';
 import { summarize } from './timeline.js';
+import { hitText, type Profile, type ProfileHit } from '../profiles/profile.js';
+import type { RestTrigger } from '../profiles/schema.js';
 
 /** How many events of one name a probe keeps (a flood beyond it is only counted). */
 const MAX_INBOX_PER_EVENT = 500;
@@ -24,6 +26,16 @@ export interface ProbeOptions {
   connectTimeoutMs: number;
   dialect: Dialect;
   timeline: Timeline;
+  /** How this server differs from its document (payload rules, events moved to REST, client behaviours). */
+  profile?: ProbeProfile;
+}
+
+export interface ProbeProfile {
+  profile: Profile;
+  /** Every difference the profile covered, as it is covered: the case lists them as findings. */
+  onHit(hit: ProfileHit): void;
+  /** A client event the profile moved to REST, called with this connection's token; any status is returned. */
+  rest(trigger: RestTrigger, event: string, payload: unknown, token: string | undefined): Promise<{ status: number; body: unknown }>;
 }
 
 export interface Inbound {
@@ -56,6 +68,8 @@ export class Probe {
   private seq = 0;
   private disconnectReason?: string;
   private everConnected = false;
+  /** Renamed events already reported for this probe (a name is one difference, however often used). */
+  private readonly namesSeen = new Set<string>();
 
   constructor(private readonly opts: ProbeOptions) {
     this.label = opts.label;
@@ -130,11 +144,12 @@ export class Probe {
 
   private receive(wire: string, args: unknown[]): void {
     const { dialect, timeline } = this.opts;
-    const payload = args[0];
     const documented = dialect.documentedName(wire);
+    timeline.add(this.label, 'in', wire, args[0]);
+    if (documented) this.renamed(documented, wire);
+    const payload = this.normalise(documented ?? wire, args[0]);
     const entry: Inbound = { seq: this.seq++, at: performance.now(), wire, event: documented ?? wire, payload };
     this.keep(entry);
-    timeline.add(this.label, 'in', wire, payload);
     traceWire(this.label, 'in', wire, payload);
     const schema = documented ? dialect.serverEventSchema(documented) : undefined;
     if (schema) {
@@ -144,6 +159,61 @@ export class Probe {
       }
     }
     for (const l of [...this.listeners]) l(entry);
+  }
+
+  /** The profile's inbound rules: what the server sent, normalised to the document before it is judged. */
+  private normalise(event: string, payload: unknown): unknown {
+    const profile = this.opts.profile;
+    if (!profile) return payload;
+    const r = profile.profile.inbound(event, payload);
+    for (const hit of r.hits) this.covered(hit);
+    return r.payload;
+  }
+
+  /** The profile's outbound rules: what this server accepts instead of the documented payload. */
+  private adapt(event: string, payload: unknown): unknown {
+    const profile = this.opts.profile;
+    if (!profile) return payload;
+    const r = profile.profile.outbound(event, payload);
+    for (const hit of r.hits) this.covered(hit);
+    return r.payload;
+  }
+
+  /** A documented event the profile renamed (and the config did not rename otherwise), as it is used. */
+  private renamed(event: string, wire: string): void {
+    const profile = this.opts.profile;
+    if (profile && event !== wire && profile.profile.data.events[event] === wire && !this.namesSeen.has(event)) {
+      this.namesSeen.add(event);
+      this.covered({ direction: 'event name', event, difference: `${event} is called ${wire}` });
+    }
+  }
+
+  private covered(hit: ProfileHit): void {
+    this.opts.timeline.note(`profile ${this.opts.profile!.profile.name}: ${this.label} ${hitText(hit)}`);
+    this.opts.profile!.onHit(hit);
+  }
+
+  /** What a real client of this server sends right after the event (the profile's `after`). */
+  private followUps(event: string): void {
+    for (const next of this.opts.profile?.profile.after(event) ?? []) {
+      this.covered({ direction: 'client behaviour', event, difference: `a client sends ${next.emit} after ${event}`, why: next.why });
+      this.send(next.emit, next.payload ?? {});
+    }
+  }
+
+  /** A client event the profile moved to REST: its 2xx answer is the ack, any other status an error naming the event. */
+  private async overRest(event: string, payload: unknown, trigger: RestTrigger, ms: () => number): Promise<Outcome> {
+    const profile = this.opts.profile!;
+    this.covered({ direction: 'moved to REST', event, difference: `${event} is ${trigger.method} ${trigger.path}`, why: trigger.why });
+    this.opts.timeline.add(this.label, 'out', `REST ${event}`, payload);
+    try {
+      const { status, body } = await profile.rest(trigger, event, payload, this.opts.token);
+      this.opts.timeline.add(this.label, 'in', `REST ${event} ${status}`, body);
+      if (status >= 200 && status < 300) return { kind: 'ack', value: body, ms: ms() };
+      return { kind: 'error', payload: { code: HTTP_CODES[status] ?? `HTTP_${status}`, event: this.opts.dialect.eventName(event), message: `REST answered ${status}`, body }, ms: ms() };
+    } catch (err) {
+      return { kind: 'error', payload: { code: 'REST_UNREACHABLE', event, message: (err as Error).message }, ms: ms() };
+    }
   }
 
   /**
@@ -237,6 +307,10 @@ export class Probe {
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
     const firstSeq = this.seq;
+    const trigger = this.opts.profile?.profile.restTrigger(event);
+    if (trigger) return this.overRest(event, payload, trigger, ms);
+    payload = this.adapt(event, payload);
+    this.renamed(event, wire);
     timeline.add(this.label, 'out', wire, payload);
     traceWire(this.label, 'out', wire, payload);
     return new Promise((resolve) => {
@@ -270,6 +344,7 @@ export class Probe {
         traceWire(this.label, 'in', `ack(${wire})`, value);
         settle({ kind: 'ack', value, ms: ms() });
       });
+      this.followUps(event);
     });
   }
 
@@ -285,10 +360,18 @@ export class Probe {
 
   /** Emits without waiting for anything (fire-and-forget clients). */
   send(event: string, payload: unknown): void {
+    const trigger = this.opts.profile?.profile.restTrigger(event);
+    if (trigger) {
+      void this.overRest(event, payload, trigger, () => 0);
+      return;
+    }
     const wire = this.opts.dialect.eventName(event);
+    payload = this.adapt(event, payload);
+    this.renamed(event, wire);
     this.opts.timeline.add(this.label, 'out', wire, payload);
     traceWire(this.label, 'out', wire, payload);
     this.socket.emit(wire, payload);
+    this.followUps(event);
   }
 
   close(): void {
@@ -324,6 +407,9 @@ function traceWire(probe: string, dir: 'in' | 'out', event: string, payload: unk
   if (logger.isLevelEnabled('trace')) logger.trace({ probe, dir, event, payload: summarize(payload) }, 'probe event');
   else if (logger.isLevelEnabled('debug')) logger.debug({ probe, dir, event }, 'probe event');
 }
+
+/** HTTP statuses as the error codes both documents use, for client events a profile moved to REST. */
+const HTTP_CODES: Record<number, string> = { 400: 'VALIDATION_ERROR', 401: 'AUTH_FAILED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RATE_LIMITED' };
 
 function safely(where: Where | undefined, payload: unknown): boolean {
   if (!where) return true;

@@ -1,4 +1,7 @@
+import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { loadProfile } from '../profiles/load.js';
+import type { Profile } from '../profiles/profile.js';
 import { runConformance } from '../conformance/conform.js';
 import { dialectModule } from '../dialects/index.js';
 import { ConsoleReporter } from '../report/console.js';
@@ -17,6 +20,7 @@ export interface ConformFlags extends TargetFlags {
   json?: boolean;
   filter?: string[];
   verbose?: boolean;
+  profile?: string;
 }
 
 export async function conformCommand(flags: ConformFlags, logger: Logger): Promise<number> {
@@ -26,7 +30,10 @@ export async function conformCommand(flags: ConformFlags, logger: Logger): Promi
     secrets.add(...target.secrets, ...resolveSecretsOf(target.config));
     if (target.warning) sink.say(`note: ${target.warning}\n`);
     const reporters = new Reporters(sink, reportersFor(flags, sink));
+    const profile = await profileOf(flags.profile ?? target.config.profile, target.config.dialect, target.summary.configFile);
+    if (profile) sink.say(`profile ${profile.name}: the differences it covers are reported as findings\n`);
     const report = await runConformance({
+      profile,
       suite: dialectModule(target.config.dialect),
       config: target.config,
       target: target.summary,
@@ -39,6 +46,12 @@ export async function conformCommand(flags: ConformFlags, logger: Logger): Promi
   } finally {
     await target.stop();
   }
+}
+
+/** The profile named by --profile or the config (a shipped name, a file next to the config, or inline). */
+function profileOf(ref: string | object | undefined, dialect: string, configFile: string | undefined): Promise<Profile | undefined> {
+  if (ref === undefined) return Promise.resolve(undefined);
+  return loadProfile(ref, dialect, configFile ? dirname(resolve(configFile)) : process.cwd());
 }
 
 function reportersFor(flags: ConformFlags, sink: Sink): Array<Reporter<ConformanceReport, CaseProgress>> {

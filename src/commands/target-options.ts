@@ -10,6 +10,7 @@ export interface TargetFlags {
   redisUrl?: string;
   instances?: number;
   mutant?: string;
+  drift?: string;
   /** Unset: the target config's dialect, or chat-service. */
   dialect?: string;
 }
@@ -17,7 +18,7 @@ export interface TargetFlags {
 /** --target FILE, --url URL..., or (neither) the bundled reference gateway. */
 export async function resolveTarget(flags: TargetFlags, logger: Logger, reference: { rateLimit?: null; adapter?: 'pubsub' | 'streams' } = {}): Promise<StartedTarget> {
   if (flags.target && flags.url?.length) throw new UsageError('give either --target FILE or --url URL, not both');
-  const referenceOnly = (['redisUrl', 'instances', 'mutant'] as const).filter((k) => flags[k] !== undefined);
+  const referenceOnly = (['redisUrl', 'instances', 'mutant', 'drift'] as const).filter((k) => flags[k] !== undefined);
   if ((flags.target || flags.url?.length) && referenceOnly.length) {
     const flagsGiven = referenceOnly.map((k) => `--${kebab(k)}`).join(', ');
     throw new UsageError(`${flagsGiven} ${referenceOnly.length > 1 ? 'apply' : 'applies'} only to the bundled reference gateway (no --target/--url)`);
@@ -35,7 +36,11 @@ export async function resolveTarget(flags: TargetFlags, logger: Logger, referenc
     return { config, summary: { source: 'urls', instances: flags.url }, secrets: [], stop: async () => {} };
   }
   const module = dialectModule(flags.dialect ?? 'chat-service');
-  return startReferenceTarget({ module, redisUrl: flags.redisUrl, instances: flags.instances, mutant: flags.mutant, logger, ...reference });
+  if (flags.drift !== undefined && !module.reference.drifts?.includes(flags.drift)) {
+    const known = module.reference.drifts ?? [];
+    throw new UsageError(`--drift ${flags.drift}: the ${module.name} reference gateway ${known.length ? `knows ${known.join(', ')}` : 'has no drifts'}`);
+  }
+  return startReferenceTarget({ module, redisUrl: flags.redisUrl, instances: flags.instances, mutant: flags.mutant, drift: flags.drift, logger, ...reference });
 }
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -3,6 +3,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { secrets } from '../secrets/redactor.js';
+import { protocolFor } from '../protocol/index.js';
 import { targetConfigSchema, type Secret, type TargetConfig, type TargetConfigInput } from './schema.js';
 
 /** `raw`, the value that was parsed, lets a message quote what was written. */
@@ -48,6 +49,11 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 export function parseTargetConfig(raw: unknown, source = 'target config'): TargetConfig {
   const result = targetConfigSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(formatIssues(source, result.error.issues, raw));
+  try {
+    protocolFor(result.data.dialect, result.data.events);
+  } catch (err) {
+    throw new ConfigError(`${source} is not a valid target config:\n  at events: ${(err as Error).message.replace(/^events: /, '')}`);
+  }
   return result.data;
 }
 

@@ -99,6 +99,8 @@ export const targetConfigSchema = z.strictObject({
   load: z
     .strictObject({ thresholds: z.record(z.string(), z.array(z.string().min(1))).default({}) })
     .optional(),
+  /** How this server differs from its document: a shipped profile's name, a profile file, or one inline (src/profiles/schema.ts). */
+  profile: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
   /** Documented event name -> the name this server uses. */
   events: z.record(z.string(), z.string().min(1)).default({}),
   timeouts: z

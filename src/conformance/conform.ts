@@ -8,6 +8,9 @@ import { ConnectPacer, UserAllocator } from '../auth/users.js';
 import { detectPingAnswers } from './capabilities.js';
 import { runCases } from './runner.js';
 import type { CaseDef, CaseResult } from './types.js';
+import type { Profile } from '../profiles/profile.js';
+import { ConfigError } from '../errors.js';
+import { findingsOf } from './findings.js';
 
 /** What a dialect brings to a run: its cases and its protocol (a dialect module is one). */
 export interface Suite {
@@ -20,6 +23,8 @@ export interface ConformOptions {
   config: TargetConfig;
   target: TargetSummary;
   strict?: boolean;
+  /** How the target differs from its document (the config's `profile` or --profile, loaded). */
+  profile?: Profile;
   /** Only cases whose id contains one of these strings. */
   filter?: string[];
   onCaseStart?(c: CaseDef): void;
@@ -42,7 +47,8 @@ export async function runConformance(opts: ConformOptions): Promise<ConformanceR
   const tokens = createTokenSource(config);
   const shared = {
     config,
-    dialect: opts.suite.dialect(config.events),
+    dialect: dialectWithProfile(opts.suite, config, opts.profile),
+    profile: opts.profile,
     tokens,
     rest: new RestClient(config, config.timeouts.actionMs),
     users: new UserAllocator(tokens),
@@ -68,5 +74,17 @@ export async function runConformance(opts: ConformOptions): Promise<ConformanceR
     strict: Boolean(opts.strict),
     summary: summarize(results),
     cases: results,
+    ...(opts.profile ? { profile: { name: opts.profile.name, source: opts.profile.data.source } } : {}),
+    findings: findingsOf(results, opts.profile),
   };
+}
+
+/** The profile's event names under the config's own (the config wins); a collision is a config error. */
+function dialectWithProfile(suite: Suite, config: TargetConfig, profile: Profile | undefined): Dialect {
+  if (!profile) return suite.dialect(config.events);
+  try {
+    return suite.dialect({ ...profile.data.events, ...config.events });
+  } catch (err) {
+    throw new ConfigError(`profile ${profile.name} with the config's events: ${(err as Error).message}`);
+  }
 }

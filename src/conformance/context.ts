@@ -9,6 +9,7 @@ import type { RestClient } from '../rest/client.js';
 import type { TokenSource } from '../auth/tokens.js';
 import type { ConnectPacer, TestUser, UserAllocator } from '../auth/users.js';
 import { CaseGrading } from './grading.js';
+import { hitText, type Profile, type ProfileHit } from '../profiles/profile.js';
 
 /** Everything a run shares between its cases. */
 export interface RunEnvironment {
@@ -20,6 +21,8 @@ export interface RunEnvironment {
   pacer: ConnectPacer;
   /** Asked once before any case (capabilities.ts): does the target answer pings? Without, barriers rely on grace alone. */
   readonly pingAnswers: boolean;
+  /** How the target differs from its document, when the config names a profile. */
+  profile?: Profile;
 }
 
 export interface ConnectOptions {
@@ -43,6 +46,8 @@ export class CaseContext extends CaseGrading {
   absenceMs = 0;
   private readonly probes: Probe[] = [];
   private readonly releases: Array<() => void> = [];
+  /** The profile's differences this case needed, by their text: each is a finding of the run. */
+  readonly profileHits = new Map<string, ProfileHit>();
 
   constructor(readonly env: RunEnvironment) {
     super();
@@ -73,6 +78,10 @@ export class CaseContext extends CaseGrading {
 
   /** Opens a probe with a valid token for the user and waits until the gateway says `connected`. */
   async connect(user: TestUser, opts: ConnectOptions = {}): Promise<Probe> {
+    return this.step('connect', () => this.connectNow(user, opts));
+  }
+
+  private async connectNow(user: TestUser, opts: ConnectOptions): Promise<Probe> {
     const instance = opts.instance ?? 0;
     const label = `${user.label}${opts.device ? opts.device : ''}@${instance}`;
     const token = await this.env.tokens.valid(user.id);
@@ -103,15 +112,17 @@ export class CaseContext extends CaseGrading {
       connectTimeoutMs: config.timeouts.connectMs,
       dialect,
       timeline: this.timeline,
+      profile: this.env.profile && {
+        profile: this.env.profile,
+        onHit: (hit) => this.profileHits.set(hitText(hit), hit),
+        rest: (trigger, event, payload, token) =>
+          this.env.rest.request(trigger, `profile rest.${event}`, token, payload !== null && typeof payload === 'object' ? (payload as Record<string, unknown>) : { value: payload }),
+      },
     });
     this.probes.push(probe);
     const result = await probe.connect();
     return { probe, result };
   }
-
-
-
-
 
   // ---- waits ----------------------------------------------------------------------------------
 

@@ -26,6 +26,30 @@ export class CaseGrading {
     return value;
   }
 
+  /**
+   * A step other cases depend on (connect, joinAll, send, deliver...): a failure inside it names the step,
+   * so a case whose subject it is not is reported as blocked by it, and findings group by it.
+   */
+  async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof CaseFailure && !err.failure.step) err.failure.step = name;
+      throw err;
+    }
+  }
+
+  /**
+   * A step that went through without any sign that it worked (no ack, no event it should cause): if the
+   * case then fails, it was likely blocked by it, and the report says so rather than blame what follows.
+   */
+  suspect(step: string, why: string): void {
+    if (!this.suspects.has(step)) this.suspects.set(step, why);
+    this.timeline.note(`suspect: ${step}: ${why}`);
+  }
+
+  readonly suspects = new Map<string, string>();
+
   skip(reason: string): never {
     throw new CaseSkip(reason);
   }

@@ -94,15 +94,29 @@ async function runOne(def: CaseDef, env: RunEnvironment, strict: boolean, runDea
     clearTimeout(timer);
     await ctx.cleanup();
   }
+  const blockedBy = status === 'failed' && failure ? blockingStep(def, failure, ctx.suspects) : undefined;
+  if (blockedBy) reason = `blocked by ${blockedBy}: ${reason}`;
   return {
     ...blank(def, status, reason),
+    ...(blockedBy ? { blockedBy } : {}),
     durationMs: Math.round(performance.now() - started),
     absenceMs: Math.round(ctx.absenceMs),
-    evidence: { failure, deviations: ctx.deviations, notes: ctx.notes, violations: ctx.timeline.violations, timeline: ctx.timeline.finish(), ...(ctx.timeline.cuts ? { cuts: ctx.timeline.cuts } : {}) },
+    evidence: { failure, deviations: ctx.deviations, notes: ctx.notes, violations: ctx.timeline.violations, timeline: ctx.timeline.finish(), ...(ctx.timeline.cuts ? { cuts: ctx.timeline.cuts } : {}), ...(ctx.profileHits.size ? { profile: [...ctx.profileHits.keys()] } : {}) },
   };
 }
 
 class DeadlineError extends Error {}
+
+/**
+ * The step a failure belongs to when it is not what the case tests: the named step it failed in, or a
+ * step that earlier showed no sign of working (a suspect) when the failure names none.
+ */
+function blockingStep(def: CaseDef, failure: NonNullable<CaseFailure['failure']>, suspects: Map<string, string>): string | undefined {
+  const subject = def.subject ?? [];
+  if (failure.step) return subject.includes(failure.step) ? undefined : failure.step;
+  for (const [step, why] of suspects) if (!subject.includes(step)) return `${step} (${why})`;
+  return undefined;
+}
 
 function blank(def: CaseDef, status: CaseStatus, reason: string): CaseResult {
   return {

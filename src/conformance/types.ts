@@ -22,6 +22,11 @@ export interface CaseDef {
   /** The guide's test this case comes from ("Test 4"), or null for cases beyond the seed. */
   seedRef: string | null;
   needs?: Need[];
+  /**
+   * The steps this case exists to test (e.g. kraken-messages: send, deliver). A failure in any other
+   * named step (ctx.step) means the case was blocked by it, not that it failed.
+   */
+  subject?: string[];
   run(ctx: CaseContext): Promise<void>;
 }
 
@@ -38,8 +43,8 @@ export class CaseSkip extends Error {}
 type CaseBody = Omit<CaseDef, 'id' | 'suite' | 'title' | 'seedRef'>;
 
 /** A suite's case factory: ids are `<suite>.<name>`, seedRef null (cases beyond the guide's tests). */
-export function suiteCase(suite: string) {
-  return (name: string, title: string, body: CaseBody): CaseDef => ({ id: `${suite}.${name}`, suite, title, seedRef: null, ...body });
+export function suiteCase(suite: string, subject: string[] = []) {
+  return (name: string, title: string, body: CaseBody): CaseDef => ({ id: `${suite}.${name}`, suite, title, seedRef: null, subject, ...body });
 }
 
 /** The guide's Step 4.16 Test n: id `seed.NN-name`, seedRef "Test n". */

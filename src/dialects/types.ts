@@ -15,6 +15,8 @@ export interface DialectModule {
   mutants: MutantCatalogue;
   reference: {
     rateLimit?: { max: number; windowMs: number };
+    /** Real servers the reference gateway can imitate with --drift NAME (their differences from the documents). */
+    drifts?: string[];
     /** Flags the conformance run starts the reference gateway with (e.g. short TTLs). */
     extraArgs?: string[];
     /** What `gatecheck serve` tells a person exploring it: users to print tokens for, how to test it. */

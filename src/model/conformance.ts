@@ -31,6 +31,8 @@ export interface Failure {
   message: string;
   expected?: string;
   received?: string;
+  /** The step the failure happened in (connect, joinAll, send, deliver...), when a helper names it. */
+  step?: string;
 }
 
 export interface CaseEvidence {
@@ -41,6 +43,8 @@ export interface CaseEvidence {
   timeline: TimelineEntry[];
   /** What the bounded timeline left out (only counted), when anything was. */
   cuts?: TimelineCuts;
+  /** The differences of the target's profile this case needed ("sendMessage (sent): spans[].type TEXT is PLAINTEXT"). */
+  profile?: string[];
 }
 
 export interface CaseResult {
@@ -53,7 +57,25 @@ export interface CaseResult {
   /** Time spent proving absences (barriers and grace windows). */
   absenceMs: number;
   reason: string;
+  /**
+   * Set on a failed case whose failure is in a step it depends on (its setup send, its baseline
+   * delivery) rather than in what it exists to test: the step's name. Counted apart as `blocked`.
+   */
+  blockedBy?: string;
   evidence: CaseEvidence;
+}
+
+/** Non-passed cases grouped by cause: "40 failed" read as a handful of things to fix. */
+export interface Finding {
+  /** Stable key of the cause (what grouped the cases). */
+  signature: string;
+  kind: 'profile' | 'blocked' | 'failed' | 'violation' | 'non-strict' | 'errored' | 'skipped';
+  /** The cause in one sentence. */
+  title: string;
+  cases: string[];
+  /** The first case it showed in, and what that case said. */
+  example: { caseId: string; reason: string };
+  suggestedFix: string;
 }
 
 /** A case as it ends, with its place in the run: the progress of a conformance run. */
@@ -69,6 +91,8 @@ export interface TargetSummary {
   instances: string[];
   configFile?: string;
   mutant?: string;
+  /** The reference gateway was started drifting as this named server does. */
+  drift?: string;
   redis?: string;
 }
 
@@ -76,7 +100,10 @@ export interface Summary {
   total: number;
   passed: number;
   nonStrict: number;
+  /** Failed in what the case asserts. */
   failed: number;
+  /** Failed in a step the case depends on (`blockedBy`); not in `failed`. */
+  blocked: number;
   skipped: number;
   errored: number;
 }
@@ -92,16 +119,21 @@ export interface ConformanceReport {
   strict: boolean;
   summary: Summary;
   cases: CaseResult[];
+  /** The profile the target was tested with: each difference it covered is a finding of kind `profile`. */
+  profile?: { name: string; source?: string };
+  /** Non-passed cases grouped by cause, and every profile difference that was needed. */
+  findings?: Finding[];
   /** Set when the report left evidence out to stay within its size bound, saying what. */
   cut?: string;
 }
 
 export function summarize(cases: CaseResult[]): Summary {
   const count = (s: CaseStatus) => cases.filter((c) => c.status === s).length;
-  return { total: cases.length, passed: count('passed'), nonStrict: count('non-strict'), failed: count('failed'), skipped: count('skipped'), errored: count('errored') };
+  const blocked = cases.filter((c) => c.status === 'failed' && c.blockedBy).length;
+  return { total: cases.length, passed: count('passed'), nonStrict: count('non-strict'), failed: count('failed') - blocked, blocked, skipped: count('skipped'), errored: count('errored') };
 }
 
-/** Exit code a CI can trust: 0 when nothing failed or errored (non-strict is allowed unless --strict). */
+/** Exit code a CI can trust: 0 when nothing failed, was blocked or errored (non-strict is allowed unless --strict). */
 export function exitCodeFor(report: ConformanceReport): 0 | 1 {
-  return report.summary.failed + report.summary.errored > 0 ? 1 : 0;
+  return report.summary.failed + (report.summary.blocked ?? 0) + report.summary.errored > 0 ? 1 : 0;
 }

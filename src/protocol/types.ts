@@ -29,6 +29,20 @@ export function makeEventMap(defaults: readonly string[], overrides: Record<stri
     }
   }
   const toWire = new Map(defaults.map((d) => [d, overrides[d] ?? d]));
+  // One wire name for two documented events cannot be told apart on receipt: refuse it rather than
+  // hand one event's deliveries to the other's cases.
+  const byWire = new Map<string, string>();
+  for (const [documented, wire] of toWire) {
+    const other = byWire.get(wire);
+    if (other !== undefined) {
+      const how = (d: string) => (overrides[d] ? `"${d}" is mapped to it` : `"${d}" has that name`);
+      throw new Error(
+        `events: "${other}" and "${documented}" would share the wire name "${wire}" (${how(other)}, ${how(documented)}); ` +
+          'gatecheck cannot tell which of the two an event on that name is. Map only one of them; the cases of the other then report what is missing',
+      );
+    }
+    byWire.set(wire, documented);
+  }
   const toDoc = new Map([...toWire].map(([d, w]) => [w, d]));
   return {
     wire(documented: string): string {

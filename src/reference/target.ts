@@ -33,6 +33,8 @@ export async function startReferenceTarget(opts: {
   redisUrl?: string;
   instances?: number;
   mutant?: string;
+  /** Start the gateway drifting from its document as a named real server does (--drift). */
+  drift?: string;
   logger: Logger;
   /** Overrides the dialect's declared rate limit (null = off, as load runs want). */
   rateLimit?: { max: number; windowMs: number } | null;
@@ -61,7 +63,7 @@ export async function startReferenceTarget(opts: {
       jwtSecret,
       rateLimit: opts.rateLimit !== undefined ? opts.rateLimit : reference.rateLimit,
       gateway: opts.module.name,
-      extraArgs: reference.extraArgs,
+      extraArgs: [...(reference.extraArgs ?? []), ...(opts.drift ? ['--drift', opts.drift] : [])],
       adapter: opts.adapter,
     });
   } catch (err) {
@@ -71,7 +73,7 @@ export async function startReferenceTarget(opts: {
   opts.logger.info({ dialect: opts.module.name, urls: gateway.urls, redis: redis.source, mutant: opts.mutant }, 'reference gateway started');
   return {
     config: reference.config(gateway.urls, jwtSecret, redis.url),
-    summary: { source: 'reference', instances: gateway.urls, mutant: opts.mutant, redis: redis.source },
+    summary: { source: 'reference', instances: gateway.urls, mutant: opts.mutant, redis: redis.source, ...(opts.drift ? { drift: opts.drift } : {}) },
     secrets: [jwtSecret],
     warning,
     gateway,

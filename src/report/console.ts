@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CaseProgress, CaseResult, CaseStatus, ConformanceReport } from '../model/conformance.js';
 import { renderTimeline } from './junit.js';
+import { findingLine } from '../conformance/findings.js';
 import type { Reporter } from './reporter.js';
 import type { Sink } from './sink.js';
 
@@ -31,7 +32,9 @@ export class ConsoleReporter implements Reporter<ConformanceReport, CaseProgress
     const ref = r.seedRef ? this.c.gray(` (${r.seedRef})`) : '';
     const counter = this.c.gray(`[${String(index).padStart(String(total).length)}/${total}]`);
     this.out.write(`${counter} ${this.paint(r.status, `${MARK[r.status]} ${r.id}`)} ${r.title}${ref} ${this.c.gray(`${r.durationMs}ms`)}\n`);
-    if (r.status === 'failed' || r.status === 'errored' || (this.verbose && r.status !== 'passed')) this.details(r);
+    // A blocked case shows what blocked it; the evidence is that of the step's own case.
+    if (r.blockedBy && !this.verbose) this.out.write(`      ${this.c.gray(r.reason)}\n`);
+    else if (r.status === 'failed' || r.status === 'errored' || (this.verbose && r.status !== 'passed')) this.details(r);
     else if (r.status !== 'passed') this.out.write(`      ${this.c.gray(r.reason)}\n`);
   }
 
@@ -53,8 +56,24 @@ export class ConsoleReporter implements Reporter<ConformanceReport, CaseProgress
   }
 
   async end(report: ConformanceReport): Promise<string[]> {
+    this.findings(report);
     this.summary(report);
     return [];
+  }
+
+  /** Non-passed cases by cause, and the profile's differences: what to fix, not a list of symptoms. */
+  private findings(report: ConformanceReport): void {
+    const findings = report.findings ?? [];
+    if (findings.length === 0) return;
+    const problems = findings.filter((f) => f.kind !== 'profile').length;
+    const differences = findings.length - problems;
+    const counts = [problems ? `${problems} finding${problems > 1 ? 's' : ''}` : '', differences ? `${differences} difference${differences > 1 ? 's' : ''} covered by profile ${report.profile?.name ?? ''}` : ''].filter(Boolean);
+    this.out.write(`\n${this.c.bold('findings')} (${counts.join('; ')})\n`);
+    for (const f of findings) {
+      const paint = f.kind === 'profile' || f.kind === 'skipped' ? this.c.gray : f.kind === 'non-strict' ? this.c.yellow : f.kind === 'errored' ? this.c.magenta : this.c.red;
+      this.out.write(`  ${paint(findingLine(f))}\n`);
+      if (f.kind !== 'profile' && f.kind !== 'skipped') this.out.write(`      ${this.c.gray(`fix: ${f.suggestedFix}`)}\n`);
+    }
   }
 
   private summary(report: ConformanceReport): void {
@@ -63,11 +82,13 @@ export class ConsoleReporter implements Reporter<ConformanceReport, CaseProgress
       this.c.green(`${s.passed} passed`),
       s.nonStrict ? this.c.yellow(`${s.nonStrict} non-strict`) : `${s.nonStrict} non-strict`,
       s.failed ? this.c.red(`${s.failed} failed`) : `${s.failed} failed`,
+      ...(s.blocked ? [this.c.red(`${s.blocked} blocked`)] : []),
       `${s.skipped} skipped`,
       s.errored ? this.c.magenta(`${s.errored} errored`) : `${s.errored} errored`,
     ];
-    const where = report.target.source === 'reference' ? `reference gateway (${report.target.instances.length} instance${report.target.instances.length > 1 ? 's' : ''}${report.target.mutant ? `, mutant ${report.target.mutant}` : ''})` : report.target.instances.join(', ');
-    this.out.write(`\n${this.c.bold('gatecheck conform')} ${report.dialect} against ${where}\n`);
+    const where = report.target.source === 'reference' ? `reference gateway (${report.target.instances.length} instance${report.target.instances.length > 1 ? 's' : ''}${report.target.mutant ? `, mutant ${report.target.mutant}` : ''}${report.target.drift ? `, drifting as ${report.target.drift}` : ''})` : report.target.instances.join(', ');
+    const profile = report.profile ? ` with profile ${report.profile.name}` : '';
+    this.out.write(`\n${this.c.bold('gatecheck conform')} ${report.dialect} against ${where}${profile}\n`);
     this.out.write(`${parts.join(', ')} of ${s.total} in ${(report.durationMs / 1000).toFixed(1)}s\n`);
   }
 }

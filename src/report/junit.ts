@@ -1,13 +1,15 @@
-import type { CaseResult, ConformanceReport } from '../model/conformance.js';
+import type { CaseResult, ConformanceReport, Finding } from '../model/conformance.js';
 import type { Reporter } from './reporter.js';
 import type { Sink } from './sink.js';
 
 const esc = (s: string) =>
   s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
-function details(c: CaseResult): string {
+function details(c: CaseResult, findings: Finding[]): string {
   const f = c.evidence.failure;
   const lines = [c.reason];
+  const finding = findings.find((x) => x.kind !== 'profile' && x.cases.includes(c.id));
+  if (finding) lines.push(`finding: ${finding.title} (${finding.cases.length} case${finding.cases.length > 1 ? 's' : ''}; fix: ${finding.suggestedFix})`);
   if (f?.expected) lines.push(`expected: ${f.expected}`);
   if (f?.received) lines.push(`received: ${f.received}`);
   return lines.join('\n');
@@ -20,6 +22,7 @@ function timeline(c: CaseResult): string {
 /** JUnit XML: one testsuite per suite, one testcase per case; non-strict passes with a note. */
 export function renderJunit(report: ConformanceReport): string {
   const suites = [...new Set(report.cases.map((c) => c.suite))];
+  const findings = report.findings ?? [];
   const body = suites.map((suite) => {
     const cases = report.cases.filter((c) => c.suite === suite);
     const count = (s: string) => cases.filter((c) => c.status === s).length;
@@ -27,8 +30,8 @@ export function renderJunit(report: ConformanceReport): string {
     const tcs = cases.map((c) => {
       const name = esc(`${c.id}: ${c.title}${c.seedRef ? ` (${c.seedRef})` : ''}`);
       let inner = '';
-      if (c.status === 'failed') inner = `<failure message="${esc(c.reason)}">${esc(details(c))}</failure>`;
-      else if (c.status === 'errored') inner = `<error message="${esc(c.reason)}">${esc(details(c))}</error>`;
+      if (c.status === 'failed') inner = `<failure message="${esc(c.reason)}">${esc(details(c, findings))}</failure>`;
+      else if (c.status === 'errored') inner = `<error message="${esc(c.reason)}">${esc(details(c, findings))}</error>`;
       else if (c.status === 'skipped') inner = `<skipped message="${esc(c.reason)}"/>`;
       else if (c.status === 'non-strict') inner = `<system-err>${esc(`non-strict: ${c.reason}`)}</system-err>`;
       const out = c.evidence.timeline.length ? `<system-out>${esc(timeline(c))}</system-out>` : '';
@@ -37,7 +40,12 @@ export function renderJunit(report: ConformanceReport): string {
     return `  <testsuite name="${esc(suite)}" tests="${cases.length}" failures="${count('failed')}" errors="${count('errored')}" skipped="${count('skipped')}" time="${time.toFixed(3)}">\n${tcs.join('\n')}\n  </testsuite>`;
   });
   const s = report.summary;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="gatecheck conformance (${esc(report.dialect)})" tests="${s.total}" failures="${s.failed}" errors="${s.errored}" skipped="${s.skipped}" time="${(report.durationMs / 1000).toFixed(3)}">\n${body.join('\n')}\n</testsuites>\n`;
+  // JUnit has no place for findings but a test suite's properties: one per finding, on a suite of its own.
+  if (findings.length) {
+    const props = findings.map((f, i) => `      <property name="finding.${i + 1}.${f.kind}" value="${esc(`${f.title} | cases: ${f.cases.join(', ')} | fix: ${f.suggestedFix}`)}"/>`);
+    body.push(`  <testsuite name="findings" tests="0" failures="0" errors="0" skipped="0" time="0">\n    <properties>\n${props.join('\n')}\n    </properties>\n  </testsuite>`);
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="gatecheck conformance (${esc(report.dialect)})" tests="${s.total}" failures="${s.failed + (s.blocked ?? 0)}" errors="${s.errored}" skipped="${s.skipped}" time="${(report.durationMs / 1000).toFixed(3)}">\n${body.join('\n')}\n</testsuites>\n`;
 }
 
 export { timeline as renderTimeline };

@@ -29,8 +29,19 @@ export class RestClient {
     return this.callSpec(spec, `rest.${name}`, actorToken, vars);
   }
 
-  /** Any declared call (a chat rest.* call or a kraken.rest / kraken.world.provision one). */
+  /** Any declared call (a chat rest.* call or a kraken.rest / kraken.world.provision one); a non-2xx answer is a SetupError. */
   async callSpec(spec: RestCall, name: string, actorToken: string | undefined, vars: Record<string, unknown>): Promise<RestResult> {
+    const { status, body: parsed, text, path } = await this.request(spec, name, actorToken, vars);
+    if (status < 200 || status > 299) throw new SetupError(`REST ${name} (${spec.method} ${path}) answered ${status}: ${secrets.clip(text, 200)}`);
+    const id = spec.idPath ? readPath(parsed, spec.idPath) : undefined;
+    if (spec.idPath && typeof id !== 'string') {
+      throw new SetupError(`REST ${name} answered ${status} but ${spec.idPath} is not a string id in ${secrets.clip(text, 200)}`);
+    }
+    return { status: status, body: parsed, id: id as string | undefined };
+  }
+
+  /** The call's answer whatever its status (a client event a profile moved to REST is judged by its caller). */
+  async request(spec: Pick<RestCall, 'method' | 'path' | 'body'>, name: string, actorToken: string | undefined, vars: Record<string, unknown>): Promise<{ status: number; body: unknown; text: string; path: string }> {
     const path = String(fillTemplate(spec.path, vars));
     const body = spec.body === undefined ? undefined : JSON.stringify(fillTemplate(spec.body, vars));
     const headers: Record<string, string> = actorToken ? { authorization: `Bearer ${actorToken}` } : {};
@@ -51,11 +62,7 @@ export class RestClient {
     } catch {
       /* a non-JSON body is reported as text */
     }
-    if (!res.ok) throw new SetupError(`REST ${name} (${spec.method} ${path}) answered ${res.status}: ${secrets.clip(text, 200)}`);
-    const id = spec.idPath ? readPath(parsed, spec.idPath) : undefined;
-    if (spec.idPath && typeof id !== 'string') {
-      throw new SetupError(`REST ${name} answered ${res.status} but ${spec.idPath} is not a string id in ${secrets.clip(text, 200)}`);
-    }
-    return { status: res.status, body: parsed, id: id as string | undefined };
+    return { status: res.status, body: parsed, text, path };
   }
+
 }

@@ -14,6 +14,7 @@ export const krakenModule: DialectModule = {
   cases: krakenCases,
   mutants: KRAKEN_MUTANTS,
   reference: {
+    drifts: ['kraken-v0.1.2'],
     extraArgs: ['--presence-ttl-ms', String(TTL_MS), '--voice-ttl-ms', String(TTL_MS)],
     explore: {
       // The default world every instance loads: docs/kraken-reference-gateway.md.

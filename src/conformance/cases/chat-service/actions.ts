@@ -21,13 +21,13 @@ export function unknownObjectId(): string {
 
 /** message:send that must succeed; returns the acknowledged message and its id. */
 export async function sendMessage(ctx: CaseContext, probe: Probe, conversationId: string, content: string, extra: Record<string, unknown> = {}) {
-  const ack = await ctx.succeed(probe, 'message:send', { conversationId, content, ...extra }, sendAck);
+  const ack = await ctx.step('send', () => ctx.succeed(probe, 'message:send', { conversationId, content, ...extra }, sendAck));
   return { message: ack.message as Record<string, unknown>, id: messageId(ack.message)! };
 }
 
 /** Waits until every probe has the message with that content; returns what each received. */
 export async function expectDelivered(ctx: CaseContext, probes: Probe[], content: string, what = 'message:new') {
-  return Promise.all(probes.map((p) => ctx.waitFor(p, 'message:new', `${what} "${content.slice(0, 40)}"`, hasContent(content))));
+  return ctx.step('deliver', () => Promise.all(probes.map((p) => ctx.waitFor(p, 'message:new', `${what} "${content.slice(0, 40)}"`, hasContent(content)))));
 }
 
 /** A message object (message:new, sync entries) with that id, whether it names it `id` or `_id`. */

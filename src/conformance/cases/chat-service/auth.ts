@@ -2,7 +2,7 @@ import { MALFORMED_TOKEN } from '../../../auth/tokens.js';
 import { suiteCase, type CaseDef } from '../../types.js';
 import { expectHandshakeAccepted, expectHandshakeRejected } from './handshake.js';
 
-const auth = suiteCase('auth');
+const auth = suiteCase('auth', ['connect']);
 
 export const authCases: CaseDef[] = [
   auth('expired-token', 'An expired but correctly signed token is refused and the socket disconnected', {

@@ -4,7 +4,7 @@ import { suiteCase, type CaseDef } from '../../types.js';
 import { expectDelivered, hasContent, sendMessage, uniqueText } from './actions.js';
 import { createConversation } from './harness.js';
 
-const rooms = suiteCase('rooms');
+const rooms = suiteCase('rooms', ['deliver']);
 
 export const roomCases: CaseDef[] = [
   rooms('leave-and-rejoin', 'room:leave stops delivery to that socket; room:join ({success, room}) restores it', {

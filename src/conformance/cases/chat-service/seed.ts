@@ -12,6 +12,7 @@ const seed = seedCase;
 
 export const seedCases: CaseDef[] = [
   seed(1, 'connect-valid-token', 'Connection with a valid token', {
+    subject: ['connect'],
     async run(ctx) {
       const [a] = await ctx.users(1);
       const probe = await ctx.connect(a);
@@ -41,6 +42,7 @@ export const seedCases: CaseDef[] = [
   }),
 
   seed(4, 'send-message', 'Send a message: ack, echo to the sender, delivery to the other participants', {
+    subject: ['send', 'deliver'],
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
@@ -73,6 +75,7 @@ export const seedCases: CaseDef[] = [
   }),
 
   seed(6, 'rest-send-received', 'A message sent through REST reaches the WebSocket', {
+    subject: ['deliver'],
     needs: ['rest.createConversation', 'rest.sendMessage'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
@@ -85,6 +88,7 @@ export const seedCases: CaseDef[] = [
   }),
 
   seed(7, 'multi-device', 'Multi-device: both connections of a user receive; Redis holds both socket ids', {
+    subject: ['connect', 'deliver'],
     needs: ['rest.createConversation'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);
@@ -255,6 +259,7 @@ export const seedCases: CaseDef[] = [
   }),
 
   seed(18, 'multi-instance-broadcast', 'Multi-instance: a message sent on instance 1 reaches a user on instance 2', {
+    subject: ['send', 'deliver'],
     needs: ['rest.createConversation', 'multiInstance'],
     async run(ctx) {
       const [a, b] = await ctx.users(2);

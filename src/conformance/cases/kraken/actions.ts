@@ -148,15 +148,17 @@ export async function emitJoinAll(ctx: CaseContext, probe: Probe, communityId: s
     const late = await Promise.race([acted, new Promise<undefined>((r) => setTimeout(r, 20))]);
     if (late && late.kind === 'error') return late;
   }
-  if (first.kind === 'timeout') ctx.note(`joinAll by ${probe.label}: neither an ack nor its own userOnline within ${first.ms} ms`);
+  if (first.kind === 'timeout') ctx.suspect('joinAll', `joinAll by ${probe.label}: neither an ack nor its own userOnline within ${first.ms} ms`);
   return first;
 }
 
 /** joinAll that must succeed. */
-export async function joinAll(ctx: CaseContext, probe: Probe, world: KrakenWorld, role: Role): Promise<void> {
-  const outcome = await emitJoinAll(ctx, probe, world.communityId, world.users[role]);
-  if (outcome.kind === 'online') return;
-  expectNotRefused(ctx, outcome, `joinAll by ${probe.label} (${role})`);
+export function joinAll(ctx: CaseContext, probe: Probe, world: KrakenWorld, role: Role): Promise<void> {
+  return ctx.step('joinAll', async () => {
+    const outcome = await emitJoinAll(ctx, probe, world.communityId, world.users[role]);
+    if (outcome.kind === 'online') return;
+    expectNotRefused(ctx, outcome, `joinAll by ${probe.label} (${role})`);
+  });
 }
 
 // ---- messages --------------------------------------------------------------------------------------
@@ -171,13 +173,17 @@ export interface Sent {
  * (strict); an ack of an object carrying the id, or no ack at all, is non-strict (spec README, Kraken
  * open point 4). SEND_DM shows no ack: any or none passes.
  */
-export async function send(
+export function send(
   ctx: CaseContext,
   probe: Probe,
   where: { channelId: string } | { directMessageGroupId: string },
   text: string,
   extra: Record<string, unknown> = {},
 ): Promise<Sent> {
+  return ctx.step('send', () => sendNow(ctx, probe, where, text, extra));
+}
+
+async function sendNow(ctx: CaseContext, probe: Probe, where: { channelId: string } | { directMessageGroupId: string }, text: string, extra: Record<string, unknown>): Promise<Sent> {
   const event = 'channelId' in where ? 'sendMessage' : 'sendDirectMessage';
   const outcome = await ctx.act(probe, event, s.sendPayload(where, text, extra));
   const what = `${event} by ${probe.label}`;
@@ -201,12 +207,16 @@ export async function send(
  * Waits until every probe holds the message with that text; validates the documented envelope (the bare
  * message of the module document's patterns is non-strict) and returns the message each received.
  */
-export async function expectMessage(
+export function expectMessage(
   ctx: CaseContext,
   probes: Probe[],
   text: string,
   opts: { dm?: boolean; what?: string } = {},
 ): Promise<Array<Record<string, unknown>>> {
+  return ctx.step('deliver', () => expectMessageNow(ctx, probes, text, opts));
+}
+
+async function expectMessageNow(ctx: CaseContext, probes: Probe[], text: string, opts: { dm?: boolean; what?: string }): Promise<Array<Record<string, unknown>>> {
   const events = opts.dm ? [...DM_EVENTS] : ['newMessage'];
   const what = opts.what ?? `${events.join(' or ')} "${text.slice(0, 48)}"`;
   const got = await Promise.all(probes.map((p) => waitForAny(ctx, p, events, what, hasText(text))));

@@ -4,7 +4,7 @@ import { suiteCase, type CaseDef } from '../../types.js';
 import { scene } from './actions.js';
 import { expectHandshakeAccepted, expectHandshakeRejected } from './handshake.js';
 
-const auth = suiteCase('kraken-auth');
+const auth = suiteCase('kraken-auth', ['connect']);
 
 /** Each case's world user: a bad token must be refused for what it is, not because the user is unknown. */
 export const krakenAuthCases: CaseDef[] = [

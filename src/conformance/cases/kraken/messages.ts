@@ -5,7 +5,7 @@ import { suiteCase, type CaseDef } from '../../types.js';
 import { connectRole, deviation, expectMessage, expectNoMessage, hasMessageId, joinAll, scene, send, uniqueText } from './actions.js';
 import { hasKrakenRest } from './harness.js';
 
-const messages = suiteCase('kraken-messages');
+const messages = suiteCase('kraken-messages', ['send', 'deliver']);
 
 /** The fields every delivered copy must agree on with what was sent. */
 function expectFields(

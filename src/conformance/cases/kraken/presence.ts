@@ -4,7 +4,7 @@ import type { CaseContext } from '../../context.js';
 import { suiteCase, type CaseDef } from '../../types.js';
 import { aboutUser, connectRole, deviation, fromNow, joinAll, presenceHeartbeat, scene } from './actions.js';
 
-const presence = suiteCase('kraken-presence');
+const presence = suiteCase('kraken-presence', ['joinAll']);
 
 function presenceTtl(ctx: CaseContext): number {
   const ttl = ctx.config.kraken?.presenceTtlMs;

@@ -1,7 +1,7 @@
 import { suiteCase, type CaseDef } from '../../types.js';
 import { connectRole, emitUnacked, expectMessage, expectNoMessage, expectNotRefused, expectRefused, joinAll, scene, send, uniqueText } from './actions.js';
 
-const rooms = suiteCase('kraken-rooms');
+const rooms = suiteCase('kraken-rooms', ['joinAll', 'deliver']);
 
 /** What joinAll joins (events.md "Automatic Room Joining"), proven by deliveries, and what it must not. */
 export const krakenRoomCases: CaseDef[] = [
