@@ -25,7 +25,7 @@ describe('gatecheck conform --dialect kraken on the bundled Kraken reference gat
     expect(notPassed(report)).toEqual([]);
     expect(run.code).toBe(0);
     expect(report).toMatchObject({ schemaVersion: 1, kind: 'conformance', dialect: 'kraken', target: { source: 'reference' } });
-    expect(report.summary).toEqual({ total: krakenCases.length, passed: krakenCases.length, nonStrict: 0, failed: 0, skipped: 0, errored: 0 });
+    expect(report.summary).toEqual({ total: krakenCases.length, passed: krakenCases.length, nonStrict: 0, failed: 0, blocked: 0, skipped: 0, errored: 0 });
     for (const c of report.cases) {
       expect(Object.keys(c)).toEqual(expect.arrayContaining(['id', 'suite', 'title', 'seedRef', 'status', 'durationMs', 'reason', 'evidence']));
     }

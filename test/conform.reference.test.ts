@@ -21,7 +21,7 @@ describe('gatecheck conform on the bundled reference gateway', () => {
 
     expect(report).toMatchObject({ schemaVersion: 1, kind: 'conformance', dialect: 'chat-service', target: { source: 'reference' } });
     expect(typeof report.startedAt).toBe('string');
-    expect(report.summary).toEqual({ total: chatServiceCases.length, passed: chatServiceCases.length, nonStrict: 0, failed: 0, skipped: 0, errored: 0 });
+    expect(report.summary).toEqual({ total: chatServiceCases.length, passed: chatServiceCases.length, nonStrict: 0, failed: 0, blocked: 0, skipped: 0, errored: 0 });
     for (const c of report.cases) {
       expect(Object.keys(c)).toEqual(expect.arrayContaining(['id', 'suite', 'title', 'seedRef', 'status', 'durationMs', 'reason', 'evidence']));
     }

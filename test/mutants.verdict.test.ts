@@ -42,7 +42,7 @@ describe('a mutant is killed only by a failure that repeats alone, and never by 
 });
 
 describe('gatecheck mutants exit codes', () => {
-  const healthy = { summary: { total: 3, passed: 3, nonStrict: 0, failed: 0, skipped: 0, errored: 0 }, notPassed: [] as string[], passedOnlyAlone: [] as string[] };
+  const healthy = { summary: { total: 3, passed: 3, nonStrict: 0, failed: 0, blocked: 0, skipped: 0, errored: 0 }, notPassed: [] as string[], passedOnlyAlone: [] as string[] };
   const killed = judgeMutant(bug, cases({ a: 'failed' }), rerun({ a: 'failed' }));
   const survived = judgeMutant(bug, cases({ a: 'passed' }), rerun({}));
   const inconclusive = judgeMutant(bug, cases({ a: 'errored' }), rerun({}));

@@ -48,7 +48,22 @@ async function targetMessage(ctx: CaseContext, author: Probe, observers: Probe[]
   const content = uniqueText(`${tag} target`);
   const target = await sendMessage(ctx, author, conv, content);
   await expectDelivered(ctx, observers, content);
+  await expectSyncReturns(ctx, author, conv, baseline.id, target.id);
   return { baselineId: baseline.id, id: target.id, content };
+}
+
+/**
+ * The control for expectIntact: before any rejected action, sync from the baseline returns the target.
+ * A sync that misses it already is a sync bug (the case is blocked by it), not the rejected action's doing.
+ */
+async function expectSyncReturns(ctx: CaseContext, probe: Probe, conv: string, baselineId: string, id: string): Promise<void> {
+  await ctx.step('sync', async () => {
+    const ack = await ctx.succeed(probe, 'messages:sync', { conversationId: conv, lastMessageId: baselineId }, s.syncAck);
+    ctx.check(ack.messages.some((m) => s.messageId(m) === id), `messages:sync from a baseline misses the message sent after it, before any rejected action`, {
+      expected: `messages:sync from ${baselineId} by ${probe.label} returns ${id}`,
+      received: summarize(ack.messages),
+    });
+  });
 }
 
 /** A participant's sync from the baseline still returns the message, undeleted and with its content. */
