@@ -61,7 +61,7 @@ export function findingsOf(cases: CaseResult[], profile?: Profile): Finding[] {
     if (c.status === 'failed') {
       const f = c.evidence.failure;
       const answer = f ? answerShape(f.expected, f.received) : undefined;
-      const cause = answer ?? causeOf(f?.message ?? c.reason);
+      const cause = answer ?? causeOf(withoutSubject(f?.message ?? c.reason));
       const step = f?.step;
       add(`failed:${step ?? ''}:${cause}`, 'failed', cause, c, step && STEP_FIX[step] ? STEP_FIX[step] : `see ${c.id}'s evidence: expected ${f?.expected ?? 'what its title says'}`);
       continue;
