@@ -13,6 +13,8 @@ export const cell = (text: string, max = 300): string => {
   const one = text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 };
+/** A code span in a table cell: no entity escaping (a code span shows it verbatim), no pipe, no backtick. */
+export const code = (text: string): string => `\`${text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
 const tableOf = (head: string[], rows: string[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const verdictWord = (ok: boolean) => (ok ? '✅ passed' : '❌ failed');
 const MAX_ROWS = 100;
@@ -24,12 +26,12 @@ export function conformanceMarkdown(r: ConformanceReport): string {
   out.push(tableOf(['passed', 'non-strict', 'failed', 'skipped', 'errored'], [[s.passed, s.nonStrict, s.failed, s.skipped, s.errored].map(String)]), '');
   if (r.baseline) {
     const b = r.baseline;
-    out.push(`**Baseline** \`${cell(b.file)}\`: ${b.counts.new} new, ${b.counts.accepted} still failing (accepted), ${b.counts.fixed} fixed${b.notRun.length ? `, ${b.notRun.length} not run` : ''}`, '');
+    out.push(`**Baseline** ${code(b.file)}: ${b.counts.new} new, ${b.counts.accepted} still failing (accepted), ${b.counts.fixed} fixed${b.notRun.length ? `, ${b.notRun.length} not run` : ''}`, '');
   }
   const shown = casesToShow(r);
   if (shown.length) {
     out.push('### Cases to look at', '');
-    const rows = shown.slice(0, MAX_ROWS).map((c) => [`\`${c.id}\``, c.status, baselineLabel(r, c.id), cell(r.baseline?.cases[c.id]?.mark === 'fixed' ? r.baseline.cases[c.id].note : c.reason)]);
+    const rows = shown.slice(0, MAX_ROWS).map((c) => [code(c.id), c.status, baselineLabel(r, c.id), cell(r.baseline?.cases[c.id]?.mark === 'fixed' ? r.baseline.cases[c.id].note : c.reason)]);
     out.push(tableOf(['case', 'grade', 'baseline', 'reason'], rows));
     if (shown.length > MAX_ROWS) out.push('', `(${shown.length - MAX_ROWS} more in report.json)`);
     out.push('');
@@ -47,7 +49,7 @@ export function loadMarkdown(r: LoadReport, comparison?: LoadComparison): string
   out.push(`${r.target.instances.length} instance(s), ${(r.durationMs / 1000).toFixed(1)} s; ${cell(params)}`, '');
   if (r.generator.saturated) out.push(`> **The load generator was saturated**: ${cell(r.generator.reasons.join('; '))}. Its numbers measure the generator, not the gateway.`, '');
   out.push('### Thresholds', '');
-  out.push(r.thresholds.length ? tableOf(['', 'threshold', 'measured'], r.thresholds.map((t) => [t.ok ? '✅' : '❌', `\`${cell(t.expr)}\``, t.value === null ? 'not produced' : fmtMetric(t.expr, t.value)])) : 'No thresholds were set.', '');
+  out.push(r.thresholds.length ? tableOf(['', 'threshold', 'measured'], r.thresholds.map((t) => [t.ok ? '✅' : '❌', code(t.expr), t.value === null ? 'not produced' : fmtMetric(t.expr, t.value)])) : 'No thresholds were set.', '');
   if (comparison) out.push(comparisonMarkdown(comparison, 3));
   return out.join('\n') + '\n';
 }
@@ -58,7 +60,7 @@ export function comparisonMarkdown(c: LoadComparison, level = 2): string {
   if (c.parameterDifferences.length) out.push(`Parameters differ (compared anyway): ${c.parameterDifferences.map((d) => `${d.name} ${d.base} → ${d.head}`).join(', ')}`, '');
   const rows = c.metrics.map((m) => {
     const d = describeChange(m);
-    return [m.allowed === undefined ? '' : m.ok ? '✅' : '❌', `\`${cell(m.metric)}\``, d.base, d.head, d.change, cell(m.allowed ?? ''), cell(d.noise)];
+    return [m.allowed === undefined ? '' : m.ok ? '✅' : '❌', code(m.metric), d.base, d.head, d.change, cell(m.allowed ?? ''), cell(d.noise)];
   });
   out.push(tableOf(['', 'metric', 'base', 'head', 'change', 'allowed', 'noise'], rows), '');
   return out.join('\n') + '\n';
@@ -72,7 +74,7 @@ export function mutantsMarkdown(r: MutantsReport): string {
   const rows = r.mutants.map((m) => {
     const o = mutantOutcome(m);
     const by = m.kind === 'deviation' ? m.nonStrictCases : m.killedBy;
-    return [o.ok ? '✅' : '❌', `\`${m.name}\``, m.kind, o.label, cell(by.join(', ') || '—')];
+    return [o.ok ? '✅' : '❌', code(m.name), m.kind, o.label, cell(by.join(', ') || '—')];
   });
   out.push(tableOf(['', 'mutant', 'kind', 'verdict', 'cases'], rows), '');
   return out.join('\n') + '\n';
