@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import type { LoadComparison, MetricChange, NoiseBand, ParameterDifference } from '../model/compare.js';
 import type { LoadReport } from '../model/load.js';
 import { changeHolds, defaultChangeThresholds, parseChangeThreshold, type ChangeThreshold } from './change-thresholds.js';
@@ -22,6 +23,7 @@ export function parameterDifferences(base: RunShape, head: RunShape): ParameterD
 /** The two runs side by side: every thresholded metric and the scenario's headline figures, each with its change. */
 export function compareLoads(base: LoadReport, head: LoadReport, files: { base: string; head: string }, thresholdExprs?: string[]): LoadComparison {
   const exprs = thresholdExprs?.length ? thresholdExprs : defaultChangeThresholds(head.metrics.latencyMetric ?? base.metrics.latencyMetric, head.metrics.prefix ?? base.metrics.prefix, { ...base.metrics.values, ...head.metrics.values });
+  if (!exprs.length) throw new UsageError(`${files.head}: no latency or delivery metric to compare by default; give --threshold`);
   const thresholds = exprs.map(parseChangeThreshold);
   const shown = [...thresholds, ...informative(head).filter((t) => !thresholds.some((x) => x.key === t.key))];
   const metrics = shown.map((t) => change(t, base, head, thresholds.includes(t)));
@@ -73,15 +75,18 @@ function change(t: ChangeThreshold, base: LoadReport, head: LoadReport, threshol
 }
 
 /**
- * The spread of a statistic over each run's reporting periods (its timeline): the larger standard
- * deviation of the two series. A difference inside it is within what either run varies by itself.
+ * The spread of a statistic over the base run's reporting periods (its timeline; the head run's when
+ * the base has fewer than two): their standard deviation. A difference inside it is within what the
+ * base run varied by itself from one period to the next. The head run's own spread is not used: a
+ * regression that scales every period would widen the band it is judged against.
  */
 export function noiseBand(base: LoadReport, head: LoadReport, hist: { name: string; stat: string }, delta: number): NoiseBand | undefined {
   if (hist.stat === 'count') return undefined;
   const series = (r: LoadReport) => r.timeline.map((p) => (p.histograms[hist.name] as unknown as Record<string, number> | undefined)?.[hist.stat]).filter((v): v is number => typeof v === 'number');
   const [sb, sh] = [series(base), series(head)];
-  if (sb.length < 2 && sh.length < 2) return undefined;
-  const spread = Math.max(stdev(sb), stdev(sh));
+  const measured = sb.length >= 2 ? sb : sh;
+  if (measured.length < 2) return undefined;
+  const spread = stdev(measured);
   return { spread, periods: [sb.length, sh.length], inside: Math.abs(delta) <= spread };
 }
 

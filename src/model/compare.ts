@@ -2,7 +2,7 @@
 
 /** How much one per-period series wobbles: the run-to-run spread a difference is weighed against. */
 export interface NoiseBand {
-  /** The larger of the two runs' standard deviations of the per-period values (same unit as the metric). */
+  /** The standard deviation of the base run's per-period values (the head run's if the base has < 2 periods), in the metric's unit. */
   spread: number;
   /** Periods that had the metric, in the base run and the head run. */
   periods: [number, number];
