@@ -11,7 +11,8 @@ const MARKS = ['new', 'accepted', 'fixed'] as const;
 
 /**
  * report.html of `gatecheck conform`: per suite and case the grade, reason, evidence and the timeline as
- * client/server messages, filterable by grade (and baseline mark) with radio buttons and CSS alone.
+ * client/server messages, filterable by grade (and baseline mark) with CSS alone: report.html#show-failed
+ * shows the failed cases (a link a CI summary can point at).
  */
 export function renderConformanceHtml(r: ConformanceReport): string {
   const passed = conformancePassed(r);
@@ -20,7 +21,7 @@ export function renderConformanceHtml(r: ConformanceReport): string {
   if (r.baseline) for (const m of MARKS) filters.push({ key: m, label: `${m === 'accepted' ? 'still failing (accepted)' : m} (${r.baseline.counts[m]})` });
   const filterCss = filters
     .filter((f) => f.key !== 'all')
-    .map((f) => `#show-${f.key}:checked ~ .suites details.case:not(.${f.key}) { display: none; } #show-${f.key}:checked ~ .filters label[for=show-${f.key}] { background: #1f2933; color: #fff; }`)
+    .map((f) => `#show-${f.key}:target ~ .suites details.case:not(.${f.key}) { display: none; } #show-${f.key}:target ~ .filters a[href="#show-${f.key}"] { background: #1f2933; color: #fff; }`)
     .join('\n');
   const suites = [...new Set(r.cases.map((c) => c.suite))];
   const findings = findingsOf(r);
@@ -30,8 +31,8 @@ export function renderConformanceHtml(r: ConformanceReport): string {
 ${r.baseline ? html`<section class="card"><h2>Baseline</h2><p class="desc">${r.baseline.file}: ${r.baseline.counts.new} new, ${r.baseline.counts.accepted} still failing (accepted), ${r.baseline.counts.fixed} fixed${r.baseline.notRun.length ? `, not run: ${r.baseline.notRun.join(', ')}` : ''}</p></section>` : ''}
 ${findings.length ? html`<section class="card"><h2>Findings</h2><ul>${findings.map((f) => html`<li>${f.severity ? html`<strong>${f.severity}</strong> ` : ''}${f.title}${f.detail ? `: ${f.detail}` : ''}</li>`)}</ul></section>` : ''}
 ${r.cut ? html`<p class="omitted">${r.cut}</p>` : ''}
-${filters.map((f) => html`<input class="filter-input" type="radio" name="show" id="show-${f.key}"${raw(f.key === 'all' ? ' checked' : '')}>`)}
-<div class="filters">${filters.map((f) => html`<label for="show-${f.key}">${f.label}</label>`)}</div>
+${filters.map((f) => html`<span class="filter-target" id="show-${f.key}"></span>`)}
+<div class="filters">${filters.map((f) => html`<a href="#show-${f.key}">${f.label}</a>`)}</div>
 <div class="suites">${suites.map((s) => suiteSection(r, s))}</div>
 <footer>gatecheck conform · report.json schema ${r.schemaVersion}</footer>`;
   return page(`gatecheck conform: ${r.dialect} (${passed ? 'passed' : 'failed'})`, body, filterCss);
@@ -47,7 +48,7 @@ function suiteSection(r: ConformanceReport, suite: string): Html {
 
 function caseDetails(r: ConformanceReport, c: CaseResult): Html {
   const mark = r.baseline?.cases[c.id];
-  const open = c.status === 'failed' || c.status === 'errored' || mark?.mark === 'new';
+  const open = c.status === 'failed' || c.status === 'errored' || mark?.mark === 'new' || mark?.mark === 'fixed';
   const f = c.evidence.failure;
   const evidence: Array<[string, string]> = [];
   if (mark) evidence.push([`baseline: ${baselineLabel(r, c.id)}`, mark.note]);

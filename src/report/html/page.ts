@@ -8,9 +8,9 @@ const CONFORMANCE_STYLE = `
 .g.skipped { background: #7b8794; } .g.errored { background: #8e24aa; }
 .b { display: inline-block; border-radius: 6px; padding: 0 7px; font-size: 12px; font-weight: 700; border: 1px solid; margin-left: 6px; }
 .b.new { color: var(--bad); } .b.accepted { color: #7b5800; } .b.fixed { color: var(--ok); }
-.filter-input { position: absolute; opacity: 0; pointer-events: none; }
+.filter-target { display: block; scroll-margin-top: 8px; }
 .filters { display: flex; flex-wrap: wrap; gap: 8px; margin: 16px 0 4px; }
-.filters label { cursor: pointer; background: #fff; border: 1px solid var(--line); border-radius: 999px; padding: 4px 12px; font-weight: 600; }
+.filters a { color: inherit; text-decoration: none; background: #fff; border: 1px solid var(--line); border-radius: 999px; padding: 4px 12px; font-weight: 600; }
 details.case { border-top: 1px solid var(--line); padding: 6px 0; }
 details.case > summary { cursor: pointer; display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; }
 details.case > summary .id { font-weight: 700; }
