@@ -85,7 +85,7 @@ export function noiseBand(base: LoadReport, head: LoadReport, hist: { name: stri
   const series = (r: LoadReport) => r.timeline.map((p) => (p.histograms[hist.name] as unknown as Record<string, number> | undefined)?.[hist.stat]).filter((v): v is number => typeof v === 'number');
   const [sb, sh] = [series(base), series(head)];
   const measured = sb.length >= 2 ? sb : sh;
-  if (measured.length < 2) return undefined;
+  if (measured.length < 2) return { spread: null, periods: [sb.length, sh.length], inside: null };
   const spread = stdev(measured);
   return { spread, periods: [sb.length, sh.length], inside: Math.abs(delta) <= spread };
 }

@@ -2,12 +2,12 @@
 
 /** How much one per-period series wobbles: the run-to-run spread a difference is weighed against. */
 export interface NoiseBand {
-  /** The standard deviation of the base run's per-period values (the head run's if the base has < 2 periods), in the metric's unit. */
-  spread: number;
+  /** The standard deviation of the base run's per-period values (the head run's if the base has < 2 periods), in the metric's unit; null when neither run has 2 periods with the metric. */
+  spread: number | null;
   /** Periods that had the metric, in the base run and the head run. */
   periods: [number, number];
-  /** |head - base| <= spread: the difference is inside what the runs vary by themselves. */
-  inside: boolean;
+  /** |head - base| <= spread: the difference is inside what the runs vary by themselves (null: no spread measured). */
+  inside: boolean | null;
 }
 
 export interface MetricChange {

@@ -9,7 +9,9 @@ export function describeChange(m: MetricChange): { base: string; head: string; c
   const verdict = m.allowed === undefined ? '' : m.ok ? `ok (allowed ${m.allowed})` : m.base === null || m.head === null ? `missing in a run (allowed ${m.allowed})` : `REGRESSION (allowed ${m.allowed})`;
   const noise = !m.noise
     ? ''
-    : m.noise.inside
+    : m.noise.spread === null
+      ? `no run-to-run spread: fewer than 2 reporting periods (${m.noise.periods.join(' and ')})`
+      : m.noise.inside
       ? `inside the run-to-run spread (per-period sd ${unit(m.noise.spread)})`
       : `beyond the run-to-run spread (per-period sd ${unit(m.noise.spread)})`;
   return { base: unit(m.base), head: unit(m.head), change, verdict, noise };
