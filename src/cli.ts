@@ -12,6 +12,7 @@ const serveCommand = async (...a: Parameters<typeof import('./commands/serve.js'
 const loadCommand = async (...a: Parameters<typeof import('./commands/load.js').loadCommand>) => (await import('./commands/load.js')).loadCommand(...a);
 const compareCommand = async (...a: Parameters<typeof import('./commands/compare.js').compareCommand>) => (await import('./commands/compare.js')).compareCommand(...a);
 const baselineWriteCommand = async (...a: Parameters<typeof import('./commands/baseline.js').baselineWriteCommand>) => (await import('./commands/baseline.js')).baselineWriteCommand(...a);
+const matrixCommand = async (...a: Parameters<typeof import('./commands/matrix.js').matrixCommand>) => (await import('./commands/matrix.js')).matrixCommand(...a);
 const initCommand = async (...a: Parameters<typeof import('./commands/init.js').initCommand>) => (await import('./commands/init.js')).initCommand(...a);
 
 const REPORTERS = 'console, json, junit, html, markdown, github';
@@ -145,6 +146,22 @@ export function buildProgram(): Command {
     .option('--json', 'print mutants.json on stdout')
     .addOption(reporterOption(', with --report-dir also json (mutants.json) and html (report.html, the kill matrix)'))
     .action(async (flags, cmd: Command) => exit(await mutantsCommand(flags, logger(cmd))));
+
+  program
+    .command('matrix')
+    .description('Run the suite on several implementations, one after the other, and write one page with a column per target and a row per case.')
+    .option('--target <file>', 'a target config (repeatable)', collect)
+    .option('--reference', 'a column for the bundled reference gateway')
+    .option('--mutant <name>', 'a column for the reference gateway with this deliberate bug (repeatable)', collect)
+    .addOption(new Option('--dialect <name>', 'protocol to test (default: the target configs\', else chat-service)').choices(DIALECTS))
+    .option('--instances <n>', '--reference/--mutant columns: how many instances', argParser(positiveInt('--instances')))
+    .option('--redis-url <url>', '--reference/--mutant columns: the Redis their instances share')
+    .option('--strict', 'non-strict deviations count as failures')
+    .option('--filter <text>', 'only cases whose id contains it, or of that suite / seedRef (repeatable)', collect)
+    .option('--report-dir <dir>', 'write matrix.json, report.html and each target\'s report.json (in a directory named after it) there')
+    .option('--json', 'print matrix.json on stdout')
+    .addHelpText('after', `\nExamples:\n  gatecheck matrix --target ours.yml --target theirs.yml --report-dir reports/matrix\n  gatecheck matrix --reference --mutant auth-accept-expired --filter auth\n\nExit codes:\n  0  every target passed\n  1  a target failed or errored a case\n  2  usage, config or target error`)
+    .action(async (flags, cmd: Command) => exit(await matrixCommand(flags, logger(cmd))));
 
   program
     .command('compare')

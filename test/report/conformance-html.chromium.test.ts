@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderConformanceHtml } from '../../src/report/conformance-html.js';
+import { buildMatrix } from '../../src/conformance/matrix.js';
+import { renderMatrixHtml } from '../../src/report/matrix-html.js';
 import { renderMutantsHtml } from '../../src/report/mutants-html.js';
 import { chromium, explainChromium as explain, hasChromium, SKIP_REASON } from '../support/chromium.js';
 import { failingConformanceReport, mutantsReport } from './conformance-report-samples.js';
@@ -14,14 +16,17 @@ if (!hasChromium) console.warn(`skipping the headless-Chromium tests of the conf
 // DOM, so --dump-dom shows what the CSS filter did.
 const PROBE = `<script>addEventListener('load', () => { document.body.dataset.visible = [...document.querySelectorAll('details.case')].filter((e) => getComputedStyle(e).display !== 'none').map((e) => e.id.slice(5)).join(','); });</script>`;
 
-describe.skipIf(!hasChromium)(`the conformance and mutants pages in headless Chromium${hasChromium ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
+describe.skipIf(!hasChromium)(`the conformance, mutants and matrix pages in headless Chromium${hasChromium ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
   let dir = '';
   const pages: Record<string, string> = {};
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gatecheck-conf-html-'));
     const conformance = renderConformanceHtml(failingConformanceReport());
-    for (const [name, text] of [['conformance', conformance], ['mutants', renderMutantsHtml(mutantsReport())], ['probe', conformance.replace('</body>', `${PROBE}</body>`)]] as const) {
+    const healthy = failingConformanceReport();
+    healthy.cases = healthy.cases.map((c) => ({ ...c, status: 'passed' }));
+    const matrix = renderMatrixHtml(buildMatrix([{ label: 'ours', report: failingConformanceReport() }, { label: 'reference', report: healthy }], new Date(), 9_000));
+    for (const [name, text] of [['conformance', conformance], ['mutants', renderMutantsHtml(mutantsReport())], ['matrix', matrix], ['probe', conformance.replace('</body>', `${PROBE}</body>`)]] as const) {
       pages[name] = join(dir, `${name}.html`);
       await writeFile(pages[name], text);
     }
@@ -30,8 +35,8 @@ describe.skipIf(!hasChromium)(`the conformance and mutants pages in headless Chr
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('renders both pages to screenshots that are not blank', { timeout: 150_000 }, async () => {
-    for (const name of ['conformance', 'mutants']) {
+  it('renders the conformance, mutants and matrix pages to screenshots that are not blank', { timeout: 150_000 }, async () => {
+    for (const name of ['conformance', 'mutants', 'matrix']) {
       const png = join(dir, `${name}.png`);
       const run = await chromium(dir, [`--screenshot=${png}`, `file://${pages[name]}`]);
       expect(run.timedOut, explain(run)).toBe(false);
