@@ -12,8 +12,8 @@ export function describeChange(m: MetricChange): { base: string; head: string; c
     : m.noise.spread === null
       ? `no run-to-run spread: fewer than 2 reporting periods (${m.noise.periods.join(' and ')})`
       : m.noise.inside
-      ? `inside the run-to-run spread (per-period sd ${unit(m.noise.spread)})`
-      : `beyond the run-to-run spread (per-period sd ${unit(m.noise.spread)})`;
+      ? `inside the run-to-run spread (per-period sd of the base run ${unit(m.noise.spread)})`
+      : `beyond the run-to-run spread (per-period sd of the base run ${unit(m.noise.spread)})`;
   return { base: unit(m.base), head: unit(m.head), change, verdict, noise };
 }
 
