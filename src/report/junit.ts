@@ -2,8 +2,7 @@ import type { LoadComparison } from '../model/compare.js';
 import type { CaseResult, ConformanceReport } from '../model/conformance.js';
 import type { LoadReport } from '../model/load.js';
 import type { MutantsReport } from '../model/mutants.js';
-import { baselineLabel } from './verdicts.js';
-import { mutantOutcome } from './verdicts.js';
+import { baselineLabel, mutantOutcome } from './verdicts.js';
 import type { Reporter } from './reporter.js';
 import type { Sink } from './sink.js';
 

@@ -1,4 +1,3 @@
-import type { LoadComparison } from '../model/compare.js';
 import type { CaseResult, ConformanceReport } from '../model/conformance.js';
 import type { MutantResult } from '../model/mutants.js';
 import { deviationRecognised } from '../model/mutants.js';
@@ -40,5 +39,3 @@ export function findingsOf(report: object): Array<{ title: string; detail: strin
     return { title, detail: detail + cases, severity: pick('severity', 'level') };
   });
 }
-
-export const comparisonRegressions = (c: LoadComparison) => c.metrics.filter((m) => !m.ok);
