@@ -10,7 +10,14 @@ const conformCommand = async (...a: Parameters<typeof import('./commands/conform
 const mutantsCommand = async (...a: Parameters<typeof import('./commands/mutants.js').mutantsCommand>) => (await import('./commands/mutants.js')).mutantsCommand(...a);
 const serveCommand = async (...a: Parameters<typeof import('./commands/serve.js').serveCommand>) => (await import('./commands/serve.js')).serveCommand(...a);
 const loadCommand = async (...a: Parameters<typeof import('./commands/load.js').loadCommand>) => (await import('./commands/load.js')).loadCommand(...a);
+const compareCommand = async (...a: Parameters<typeof import('./commands/compare.js').compareCommand>) => (await import('./commands/compare.js')).compareCommand(...a);
+const baselineWriteCommand = async (...a: Parameters<typeof import('./commands/baseline.js').baselineWriteCommand>) => (await import('./commands/baseline.js')).baselineWriteCommand(...a);
+const matrixCommand = async (...a: Parameters<typeof import('./commands/matrix.js').matrixCommand>) => (await import('./commands/matrix.js')).matrixCommand(...a);
 const initCommand = async (...a: Parameters<typeof import('./commands/init.js').initCommand>) => (await import('./commands/init.js')).initCommand(...a);
+
+const REPORTERS = 'console, json, junit, html, markdown, github';
+const reporterOption = (defaults: string, names = REPORTERS) =>
+  new Option('--reporter <name>', `output format (repeatable: ${names}); default: console${defaults}, and github when GITHUB_ACTIONS=true`).argParser(collect);
 
 // The dialect names, without loading the dialect modules (and their schemas) for --help.
 const DIALECTS = [...PROTOCOL_NAMES];
@@ -18,7 +25,8 @@ const DIALECTS = [...PROTOCOL_NAMES];
 const EXIT_HELP = `
 Exit codes:
   0  every case passed (non-strict deviations allowed unless --strict)
-  1  a case failed or errored (for mutants: a bug survived, a deviation was misgraded, a verdict is inconclusive)
+  1  a case failed or errored (with --baseline: a new failure, or a baseline entry whose case now passes;
+     for mutants: a bug survived, a deviation was misgraded, a verdict is inconclusive)
   2  usage, config or target error (bad flags, broken config, unreachable or not a Socket.IO server;
      for mutants, also mutants that could not run here, e.g. no Redis)`;
 
@@ -91,9 +99,12 @@ export function buildProgram(): Command {
       .option('--json', 'print report.json on stdout (the human summary goes to stderr)')
       .option('--filter <text>', 'only cases whose id contains it, or of that suite / seedRef (repeatable)', collect)
       .option('--profile <name|file>', "how the target differs from its document: a shipped profile's name (profiles/, e.g. kraken-v0.1.2) or a file; overrides the config's `profile`")
-      .option('-v, --verbose', 'show the evidence of non-strict and skipped cases too'),
+      .option('-v, --verbose', 'show the evidence of non-strict and skipped cases too')
+      .addOption(reporterOption(', with --report-dir also json (report.json), junit (junit.xml) and html (report.html)'))
+      .option('--baseline <file>', 'a previous report.json or a baseline file of accepted cases: exit 1 only on a new failure or a baseline entry that now passes')
+      .option('--update-baseline <file>', 'write the baseline file of this run (every failing case accepted with its reason) there'),
   )
-    .addHelpText('after', `\nExamples:\n  gatecheck conform                                  # the bundled reference gateway\n  gatecheck conform --target my-gateway.yml --report-dir reports/ci\n  GATECHECK_JWT_SECRET=... gatecheck conform --url http://127.0.0.1:4001 --url http://127.0.0.1:4002\n${EXIT_HELP}`)
+    .addHelpText('after', `\nExamples:\n  gatecheck conform                                  # the bundled reference gateway\n  gatecheck conform --target my-gateway.yml --report-dir reports/ci\n  gatecheck conform --target my-gateway.yml --baseline gatecheck-baseline.yml --reporter console --reporter junit --report-dir reports\n  GATECHECK_JWT_SECRET=... gatecheck conform --url http://127.0.0.1:4001 --url http://127.0.0.1:4002\n${EXIT_HELP}`)
     .action(async (flags, cmd: Command) => exit(await conformCommand(flags, logger(cmd))));
 
   targetOptions(
@@ -114,11 +125,15 @@ export function buildProgram(): Command {
       .option('--threshold <expr>', 'a pass condition, e.g. "p99(fanout.latency_ms) < 250" or "fanout.lost == 0" (repeatable; replaces the scenario\'s defaults)', collect)
       .option('--report-dir <dir>', 'write report.json, artillery.json (raw) and report.html there')
       .option('--json', 'print report.json on stdout (the human summary goes to stderr)')
-      .option('--allow-saturated', 'exit 0/1 even when the load generator was saturated'),
+      .option('--allow-saturated', 'exit 0/1 even when the load generator was saturated')
+      .addOption(reporterOption(', with --report-dir also json (report.json, artillery.json) and html (report.html)'))
+      .option('--baseline <file>', 'a previous report.json of this scenario: compare with it (see gatecheck compare); a regression beyond the change thresholds exits 1')
+      .option('--change-threshold <expr>', 'with --baseline: an allowed change, e.g. "p99(fanout.latency_ms) +10%" or "fanout.delivery_ratio -0.1%" (repeatable)', collect)
+      .option('--allow-different', 'with --baseline: compare even when the runs\' parameters differ'),
   )
     .addHelpText(
       'after',
-      `\nExamples:\n  gatecheck load fanout                                   # reference gateway, 2 instances, Redis\n  gatecheck load fanout --connections 400 --rate 2 --duration 30 --threshold "p99(fanout.latency_ms) < 250"\n  gatecheck load fanout --target my-gateway.yml --report-dir reports/fanout\n  gatecheck load reconnection-storm --storm instance      # kill and restart one reference instance\n\nExit codes:\n  0  every threshold held\n  1  a threshold failed (a metric not produced fails too) or Artillery failed\n  2  usage, config or target error\n  3  the load generator was saturated: its numbers measure the generator (see --allow-saturated)`,
+      `\nExamples:\n  gatecheck load fanout                                   # reference gateway, 2 instances, Redis\n  gatecheck load fanout --connections 400 --rate 2 --duration 30 --threshold "p99(fanout.latency_ms) < 250"\n  gatecheck load fanout --target my-gateway.yml --report-dir reports/fanout\n  gatecheck load reconnection-storm --storm instance      # kill and restart one reference instance\n\nExit codes:\n  0  every threshold held\n  1  a threshold failed (a metric not produced fails too), Artillery failed, or a regression beyond a change threshold (--baseline)\n  2  usage, config or target error\n  3  the load generator was saturated: its numbers measure the generator (see --allow-saturated)`,
     )
     .action(async (scenario: string, flags, cmd: Command) => exit(await loadCommand(scenario, flags, logger(cmd))));
 
@@ -131,7 +146,46 @@ export function buildProgram(): Command {
     .option('--redis-url <url>', 'the Redis the two reference instances share (runs the mutants one at a time)')
     .option('--parallel <n>', 'reference gateways tested at once, each with its own redis-server (default: CPUs, at most 3)', argParser(positiveInt('--parallel')))
     .option('--json', 'print mutants.json on stdout')
+    .addOption(reporterOption(', with --report-dir also json (mutants.json) and html (report.html, the kill matrix)'))
     .action(async (flags, cmd: Command) => exit(await mutantsCommand(flags, logger(cmd))));
+
+  program
+    .command('matrix')
+    .description('Run the suite on several implementations, one after the other, and write one page with a column per target and a row per case.')
+    .option('--target <file>', 'a target config (repeatable)', collect)
+    .option('--reference', 'a column for the bundled reference gateway')
+    .option('--mutant <name>', 'a column for the reference gateway with this deliberate bug (repeatable)', collect)
+    .addOption(new Option('--dialect <name>', 'protocol to test (default: the target configs\', else chat-service)').choices(DIALECTS))
+    .option('--instances <n>', '--reference/--mutant columns: how many instances', argParser(positiveInt('--instances')))
+    .option('--redis-url <url>', '--reference/--mutant columns: the Redis their instances share')
+    .option('--strict', 'non-strict deviations count as failures')
+    .option('--filter <text>', 'only cases whose id contains it, or of that suite / seedRef (repeatable)', collect)
+    .option('--report-dir <dir>', 'write matrix.json, report.html and each target\'s report.json (in a directory named after it) there')
+    .option('--json', 'print matrix.json on stdout')
+    .addHelpText('after', `\nExamples:\n  gatecheck matrix --target ours.yml --target theirs.yml --report-dir reports/matrix\n  gatecheck matrix --reference --mutant auth-accept-expired --filter auth\n\nExit codes:\n  0  every target passed\n  1  a target failed or errored a case\n  2  usage, config or target error`)
+    .action(async (flags, cmd: Command) => exit(await matrixCommand(flags, logger(cmd))));
+
+  program
+    .command('compare')
+    .description('Compare two load reports (report.json of gatecheck load): the metrics side by side with their change, judged against change thresholds and the runs\' own spread.')
+    .argument('<base>', 'report.json of the earlier run')
+    .argument('<head>', 'report.json of the run to judge')
+    .option('--threshold <expr>', 'an allowed change: METRIC +N% (an increase beyond N% is a regression) or METRIC -N% (a decrease), or +N / -N in the metric\'s unit (repeatable; default: p99 of the latency +10%, delivery ratio -0.1%)', collect)
+    .option('--allow-different', 'compare even when the runs\' parameters (scenario, connections, rate, engine, adapter, instances) differ')
+    .addOption(reporterOption(', with --report-dir also json (comparison.json) and markdown (report.md)', 'console, json, markdown, github'))
+    .option('--report-dir <dir>', 'write comparison.json and report.md there')
+    .option('--json', 'print comparison.json on stdout')
+    .addHelpText('after', `\nExamples:\n  gatecheck compare last-week/report.json reports/fanout/report.json\n  gatecheck compare base.json head.json --threshold "p99(fanout.latency_ms) +10%" --threshold "fanout.delivery_ratio -0.1%"\n\nExit codes:\n  0  no change beyond a threshold\n  1  a regression beyond a threshold (or a thresholded metric missing from a run)\n  2  usage error, an unreadable report, or runs whose parameters differ (see --allow-different)`)
+    .action(async (base: string, head: string, flags) => exit(await compareCommand(base, head, flags)));
+
+  const baseline = program.command('baseline').description('Baseline files for `gatecheck conform --baseline`.');
+  baseline
+    .command('write')
+    .description('Write a baseline file from a conformance report.json: every failed and errored case (non-strict too if the run was strict) accepted with its reason, to review and commit.')
+    .requiredOption('--from <report>', 'report.json of gatecheck conform')
+    .option('--out <file>', 'where to write it', 'gatecheck-baseline.yml')
+    .option('--expires <date>', 'YYYY-MM-DD: after this day the entries no longer accept anything')
+    .action(async (flags) => exit(await baselineWriteCommand(flags)));
 
   program
     .command('serve')
@@ -151,7 +205,8 @@ export function buildProgram(): Command {
     .action(async (file, flags) => exit(await initCommand(file, flags)));
 
   program.exitOverride();
-  program.commands.forEach((c) => c.exitOverride());
+  const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
+  everyCommand(program).forEach((c) => c.exitOverride());
   return program;
 }
 

@@ -2,13 +2,16 @@ import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { loadProfile } from '../profiles/load.js';
 import type { Profile } from '../profiles/profile.js';
+import { compareWithBaseline } from '../baseline/compare.js';
+import { loadBaseline, type Baseline } from '../baseline/file.js';
+import { writeBaseline } from '../baseline/write.js';
 import { runConformance } from '../conformance/conform.js';
 import { dialectModule } from '../dialects/index.js';
-import { ConsoleReporter } from '../report/console.js';
-import { conformanceJsonReporter } from '../report/json.js';
-import { JunitReporter } from '../report/junit.js';
-import { exitCodeFor, type CaseProgress, type ConformanceReport } from '../model/conformance.js';
-import { Reporters, type Reporter } from '../report/reporter.js';
+import { UsageError } from '../errors.js';
+import { exitCodeFor, type ConformanceReport } from '../model/conformance.js';
+import { conformanceReporters } from '../report/conformance-reporters.js';
+import { chooseFormats } from '../report/formats.js';
+import { Reporters } from '../report/reporter.js';
 import { Sink } from '../report/sink.js';
 import { secrets } from '../secrets/redactor.js';
 import { resolveSecretsOf } from './secrets.js';
@@ -21,15 +24,24 @@ export interface ConformFlags extends TargetFlags {
   filter?: string[];
   verbose?: boolean;
   profile?: string;
+  reporter?: string[];
+  /** A previous report.json or a reviewed baseline file: the gate fails only on what got worse. */
+  baseline?: string;
+  /** Write the baseline file of this run there. */
+  updateBaseline?: string;
 }
 
 export async function conformCommand(flags: ConformFlags, logger: Logger): Promise<number> {
   const sink = new Sink(flags.json ? process.stderr : process.stdout);
+  const formats = chooseFormats(flags, ['json', 'junit', 'html']);
+  // A broken baseline is exit 2 before any gateway starts.
+  const baseline = flags.baseline ? await loadBaseline(flags.baseline) : undefined;
   const target = await resolveTarget(flags, logger);
   try {
+    if (baseline?.dialect && baseline.dialect !== target.config.dialect) throw new UsageError(`baseline ${baseline.file} is for dialect ${baseline.dialect}, the target speaks ${target.config.dialect}`);
     secrets.add(...target.secrets, ...resolveSecretsOf(target.config));
     if (target.warning) sink.say(`note: ${target.warning}\n`);
-    const reporters = new Reporters(sink, reportersFor(flags, sink));
+    const reporters = new Reporters(sink, conformanceReporters(sink, formats, { dir: flags.reportDir, stdout: flags.json, verbose: flags.verbose }));
     const profile = await profileOf(flags.profile ?? target.config.profile, target.config.dialect, target.summary.configFile);
     if (profile) sink.say(`profile ${profile.name}: the differences it covers are reported as findings\n`);
     const report = await runConformance({
@@ -41,8 +53,10 @@ export async function conformCommand(flags: ConformFlags, logger: Logger): Promi
       filter: flags.filter,
       onCaseDone: (result, index, total) => reporters.progress({ result, index, total }),
     });
+    if (baseline) report.baseline = compareWithBaseline(report, baseline);
     await reporters.end(report);
-    return exitCodeFor(report);
+    if (flags.updateBaseline) await writeBaseline(sink, report, flags.updateBaseline, 'this run');
+    return gateExitCode(report, baseline);
   } finally {
     await target.stop();
   }
@@ -54,9 +68,8 @@ function profileOf(ref: string | object | undefined, dialect: string, configFile
   return loadProfile(ref, dialect, configFile ? dirname(resolve(configFile)) : process.cwd());
 }
 
-function reportersFor(flags: ConformFlags, sink: Sink): Array<Reporter<ConformanceReport, CaseProgress>> {
-  const list: Array<Reporter<ConformanceReport, CaseProgress>> = [new ConsoleReporter(sink, flags.verbose)];
-  if (flags.reportDir || flags.json) list.push(conformanceJsonReporter(sink, { dir: flags.reportDir, stdout: flags.json }));
-  if (flags.reportDir) list.push(new JunitReporter(sink, flags.reportDir));
-  return list;
+/** With a baseline, the gate: 1 on a new failure or a stale entry. Without, any failed or errored case. */
+export function gateExitCode(report: ConformanceReport, baseline?: Baseline): 0 | 1 {
+  if (baseline && report.baseline) return report.baseline.passed ? 0 : 1;
+  return exitCodeFor(report);
 }

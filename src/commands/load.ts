@@ -12,7 +12,12 @@ import { resolveScenario } from '../load/scenario.js';
 import { loadScenario } from '../load/scenarios/index.js';
 import { summarizeArtillery, type ArtilleryOutput } from '../load/summarize.js';
 import { evaluateThresholds, parseThreshold } from '../load/thresholds.js';
+import { parseChangeThreshold } from '../load/change-thresholds.js';
+import { compareLoads } from '../load/compare.js';
+import { readLoadReport } from '../load/read-report.js';
+import { chooseFormats } from '../report/formats.js';
 import { adapterComparison } from '../report/load-console.js';
+import { refuseDifferentRuns } from './compare.js';
 import { loadReporters } from '../report/load-reporters.js';
 import { Reporters } from '../report/reporter.js';
 import { Sink } from '../report/sink.js';
@@ -40,6 +45,13 @@ export interface LoadFlags extends TargetFlags {
   compareAdapters?: boolean;
   /** Reference gateway only: how its instances share broadcasts (streams = with connection state recovery). */
   adapter?: 'pubsub' | 'streams';
+  reporter?: string[];
+  /** A previous report.json of the same scenario and parameters: compare this run with it. */
+  baseline?: string;
+  /** Change thresholds against --baseline (default: the scenario's, see change-thresholds.ts). */
+  changeThreshold?: string[];
+  /** Compare with --baseline even when the runs' parameters differ. */
+  allowDifferent?: boolean;
 }
 
 /** Exit code of a run whose generator was saturated: its numbers measure the generator, not the server. */
@@ -64,6 +76,7 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
  */
 async function compareAdapters(scenarioName: string, flags: LoadFlags, logger: Logger): Promise<number> {
   if (flags.target || flags.url?.length || flags.adapter) throw new UsageError('--compare-adapters runs the bundled reference gateway on each adapter: it takes no --target, --url or --adapter');
+  if (flags.baseline) throw new UsageError('--compare-adapters compares two adapters with each other: it takes no --baseline');
   const human = flags.json ? process.stderr : process.stdout;
   const sink = new Sink(human);
   const runs: Array<{ adapter: 'pubsub' | 'streams'; code: number; report: LoadReport }> = [];
@@ -85,6 +98,10 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
   const file = resolveScenario(root, scenarioName);
   const scenario = loadScenario(file.name);
   if (flags.threshold?.length) flags.threshold.forEach(parseThreshold); // a typo is exit 2 before anything starts
+  flags.changeThreshold?.forEach(parseChangeThreshold);
+  if (flags.changeThreshold?.length && !flags.baseline) throw new UsageError('--change-threshold compares with a previous run: give --baseline BASE.json');
+  const formats = chooseFormats(flags, ['json', 'html']);
+  const base = flags.baseline ? await readLoadReport(flags.baseline) : undefined;
   if (flags.vus !== undefined && flags.connections !== undefined && flags.vus !== flags.connections) {
     throw new UsageError('--vus and --connections are the same knob for this scenario (one VU holds one connection): give one');
   }
@@ -115,6 +132,9 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
 
     const params = fanoutParameters(merged);
     const sending = scenario.sending(merged, params);
+    const parameters = { ...params, engine: flags.engine, latencyClock: 'one generator process', ...(target.summary.source === 'reference' ? { adapter: flags.adapter ?? 'pubsub' } : {}), ...sending.parameters };
+    // A baseline of another shape is refused before any load is generated.
+    if (base) refuseDifferentRuns(base, { scenario: scenario.name, target: target.summary, parameters }, Boolean(flags.allowDifferent), flags.baseline!);
     const overrides = {
       config: {
         variables,
@@ -163,15 +183,16 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - started),
       // Senders and receivers of a conversation share one process, so latency never crosses clocks (docs/distributed.md).
-      parameters: { ...params, engine: flags.engine, latencyClock: 'one generator process', ...(target.summary.source === 'reference' ? { adapter: flags.adapter ?? 'pubsub' } : {}), ...sending.parameters, artilleryExitCode: artillery.exitCode ?? -1 },
+      parameters: { ...parameters, artilleryExitCode: artillery.exitCode ?? -1 },
       metrics,
       timeline,
       thresholds: results,
       generator,
       passed: ok && !generator.saturated,
     };
-    await new Reporters(sink, loadReporters(sink, { dir: flags.reportDir, stdout: flags.json, section: scenario.consoleSection })).end({ report, raw });
-    return { code: loadExitCode(ok, generator.saturated, Boolean(flags.allowSaturated)), report };
+    const comparison = base ? compareLoads(base, report, { base: flags.baseline!, head: 'this run' }, flags.changeThreshold) : undefined;
+    await new Reporters(sink, loadReporters(sink, formats, { dir: flags.reportDir, stdout: flags.json, section: scenario.consoleSection })).end({ report, raw, comparison });
+    return { code: loadExitCode(ok && (comparison?.passed ?? true), generator.saturated, Boolean(flags.allowSaturated)), report };
   } finally {
     await target.stop();
     await rm(work, { recursive: true, force: true });

@@ -2,7 +2,12 @@ import type { Logger } from 'pino';
 import { deviationRecognised, runMutants, type MutantsReport } from '../mutants/run.js';
 import { chalkFor } from '../report/console.js';
 import { MutantsConsoleReporter, type MutantProgress } from '../report/mutants-console.js';
-import { DocumentReporter, Reporters } from '../report/reporter.js';
+import { chooseFormats, type ReporterName } from '../report/formats.js';
+import { GithubReporter, mutantsAnnotations } from '../report/github.js';
+import { renderMutantsJunit } from '../report/junit.js';
+import { markdownReporter, mutantsMarkdown } from '../report/markdown.js';
+import { mutantsHtmlReporter } from '../report/mutants-html.js';
+import { DocumentReporter, Reporters, type Reporter } from '../report/reporter.js';
 import { Sink } from '../report/sink.js';
 import { dialectModule } from '../dialects/index.js';
 
@@ -13,14 +18,12 @@ export interface MutantsFlags {
   redisUrl?: string;
   parallel?: number;
   json?: boolean;
+  reporter?: string[];
 }
 
 export async function mutantsCommand(flags: MutantsFlags, logger: Logger): Promise<number> {
   const sink = new Sink(flags.json ? process.stderr : process.stdout);
-  const reporters = new Reporters<MutantsReport, MutantProgress>(sink, [
-    new MutantsConsoleReporter(sink),
-    new DocumentReporter(sink, { file: 'mutants.json', dir: flags.reportDir, stdout: flags.json, render: (report) => sink.json(report) }),
-  ]);
+  const reporters = new Reporters<MutantsReport, MutantProgress>(sink, mutantsReporters(sink, chooseFormats(flags, ['json', 'html']), flags));
   sink.say('running the suite against the healthy reference gateway, then each mutant...\n');
   const report = await runMutants({
     module: dialectModule(flags.dialect),
@@ -32,6 +35,19 @@ export async function mutantsCommand(flags: MutantsFlags, logger: Logger): Promi
   });
   await reporters.end(report);
   return mutantsExitCode(report, (text) => sink.say(chalkFor(sink.human).red(text)));
+}
+
+/** The formats of a mutants run: console, mutants.json, report.html (the kill matrix), report.md, junit.xml, github. */
+function mutantsReporters(sink: Sink, formats: Set<ReporterName>, flags: MutantsFlags): Array<Reporter<MutantsReport, MutantProgress>> {
+  const list: Array<Reporter<MutantsReport, MutantProgress>> = [];
+  const dir = flags.reportDir!;
+  if (formats.has('console')) list.push(new MutantsConsoleReporter(sink));
+  if (formats.has('json')) list.push(new DocumentReporter(sink, { file: 'mutants.json', dir: flags.reportDir, stdout: flags.json, render: (report) => sink.json(report) }));
+  if (formats.has('html')) list.push(mutantsHtmlReporter(sink, dir));
+  if (formats.has('markdown')) list.push(markdownReporter(sink, dir, mutantsMarkdown));
+  if (formats.has('junit')) list.push(new DocumentReporter(sink, { file: 'junit.xml', dir, render: renderMutantsJunit }));
+  if (formats.has('github')) list.push(new GithubReporter<MutantsReport>(sink, { annotations: mutantsAnnotations, summary: mutantsMarkdown }));
+  return list;
 }
 
 /**

@@ -20,8 +20,13 @@ export function parseThreshold(expr: string): Threshold {
   const m = PATTERN.exec(expr);
   if (!m) throw new UsageError(`threshold "${expr}": expected METRIC OP NUMBER, e.g. "p99(fanout.latency_ms) < 250" or "fanout.lost == 0"`);
   const [, fn, histogram, plain, op, limit] = m;
+  return { expr: expr.trim(), key: metricKey(fn, histogram, plain), op: op as Threshold['op'], limit: Number(limit) };
+}
+
+/** The flat key a metric reads: `p99(h)` -> `h.p99`, `median(h)` -> `h.p50`, a bare name as is. */
+export function metricKey(fn: string | undefined, histogram: string | undefined, plain: string | undefined): string {
   const stat = fn === 'median' ? 'p50' : fn;
-  return { expr: expr.trim(), key: fn ? `${histogram}.${stat}` : plain, op: op as Threshold['op'], limit: Number(limit) };
+  return fn ? `${histogram}.${stat}` : plain!;
 }
 
 const compare = (v: number, op: Threshold['op'], limit: number): boolean =>

@@ -1,4 +1,5 @@
 /** The results of a conformance run: what every reporter reads, whatever its format. */
+import type { BaselineComparison } from './baseline.js';
 
 /** What each probe sent and received during one case: the evidence a server author reads first. */
 export interface TimelineEntry {
@@ -125,6 +126,8 @@ export interface ConformanceReport {
   findings?: Finding[];
   /** Set when the report left evidence out to stay within its size bound, saying what. */
   cut?: string;
+  /** With --baseline: each case marked new / accepted / fixed, and the gate's verdict. */
+  baseline?: BaselineComparison;
 }
 
 export function summarize(cases: CaseResult[]): Summary {

@@ -90,5 +90,19 @@ export class ConsoleReporter implements Reporter<ConformanceReport, CaseProgress
     const profile = report.profile ? ` with profile ${report.profile.name}` : '';
     this.out.write(`\n${this.c.bold('gatecheck conform')} ${report.dialect} against ${where}${profile}\n`);
     this.out.write(`${parts.join(', ')} of ${s.total} in ${(report.durationMs / 1000).toFixed(1)}s\n`);
+    if (report.baseline) this.baseline(report);
+  }
+
+  /** Each case the baseline marks: new failures first, then the entries to delete, then the accepted ones. */
+  private baseline(report: ConformanceReport): void {
+    const b = report.baseline!;
+    const { c } = this;
+    this.out.write(`baseline ${b.file}: ${b.counts.new ? c.red(`${b.counts.new} new`) : '0 new'}, ${b.counts.accepted} still failing (accepted), ${b.counts.fixed ? c.red(`${b.counts.fixed} fixed`) : '0 fixed'}\n`);
+    const byMark = (mark: string) => Object.entries(b.cases).filter(([, m]) => m.mark === mark);
+    for (const [id, m] of byMark('new')) this.out.write(`  ${c.red('new')}      ${id} ${report.cases.find((x) => x.id === id)?.status}: ${m.note}\n`);
+    for (const [id, m] of byMark('fixed')) this.out.write(`  ${c.red('fixed')}    ${id} ${m.note}\n`);
+    for (const [id, m] of byMark('accepted')) this.out.write(`  ${c.yellow('accepted')} ${id} still failing: ${m.note}\n`);
+    if (b.notRun.length) this.out.write(`  ${c.gray(`not run here (kept): ${b.notRun.join(', ')}`)}\n`);
+    this.out.write(b.passed ? c.green('gate: nothing got worse\n') : c.red(`gate: failed (${[b.counts.new ? 'new failures' : '', b.counts.fixed ? 'stale baseline entries' : ''].filter(Boolean).join(' and ')})\n`));
   }
 }

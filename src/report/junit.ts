@@ -1,4 +1,8 @@
+import type { LoadComparison } from '../model/compare.js';
 import type { CaseResult, ConformanceReport, Finding } from '../model/conformance.js';
+import type { LoadReport } from '../model/load.js';
+import type { MutantsReport } from '../model/mutants.js';
+import { baselineLabel, mutantOutcome } from './verdicts.js';
 import type { Reporter } from './reporter.js';
 import type { Sink } from './sink.js';
 
@@ -30,10 +34,13 @@ export function renderJunit(report: ConformanceReport): string {
     const tcs = cases.map((c) => {
       const name = esc(`${c.id}: ${c.title}${c.seedRef ? ` (${c.seedRef})` : ''}`);
       let inner = '';
-      if (c.status === 'failed') inner = `<failure message="${esc(c.reason)}">${esc(details(c, findings))}</failure>`;
-      else if (c.status === 'errored') inner = `<error message="${esc(c.reason)}">${esc(details(c, findings))}</error>`;
+      const mark = baselineLabel(report, c.id);
+      const reason = mark ? `[${mark}] ${c.reason}` : c.reason;
+      if (c.status === 'failed') inner = `<failure message="${esc(reason)}">${esc(details(c, findings))}</failure>`;
+      else if (c.status === 'errored') inner = `<error message="${esc(reason)}">${esc(details(c, findings))}</error>`;
       else if (c.status === 'skipped') inner = `<skipped message="${esc(c.reason)}"/>`;
-      else if (c.status === 'non-strict') inner = `<system-err>${esc(`non-strict: ${c.reason}`)}</system-err>`;
+      else if (c.status === 'non-strict') inner = `<system-err>${esc(`non-strict: ${reason}`)}</system-err>`;
+      if (mark === 'fixed') inner = `<failure message="${esc(`[fixed] ${report.baseline!.cases[c.id].note}`)}"/>`;
       const out = c.evidence.timeline.length ? `<system-out>${esc(timeline(c))}</system-out>` : '';
       return `    <testcase classname="gatecheck.${esc(report.dialect)}.${esc(suite)}" name="${name}" time="${(c.durationMs / 1000).toFixed(3)}">${inner}${out}</testcase>`;
     });
@@ -60,4 +67,31 @@ export class JunitReporter implements Reporter<ConformanceReport> {
   async end(report: ConformanceReport): Promise<string[]> {
     return [await this.sink.file(this.dir, 'junit.xml', renderJunit(report))];
   }
+}
+
+const testsuites = (name: string, cases: Array<{ name: string; failure?: string; skipped?: string }>) => {
+  const failures = cases.filter((c) => c.failure).length;
+  const skipped = cases.filter((c) => c.skipped).length;
+  const body = cases
+    .map((c) => `    <testcase classname="${esc(name)}" name="${esc(c.name)}">${c.failure ? `<failure message="${esc(c.failure)}"/>` : c.skipped ? `<skipped message="${esc(c.skipped)}"/>` : ''}</testcase>`)
+    .join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(name)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}">\n  <testsuite name="${esc(name)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}">\n${body}\n  </testsuite>\n</testsuites>\n`;
+};
+
+/** A load run as JUnit: a testcase per threshold (and per compared metric with a change threshold). */
+export function renderLoadJunit(report: LoadReport, comparison?: LoadComparison): string {
+  const cases = report.thresholds.map((t) => ({ name: t.expr, failure: t.ok ? undefined : `measured: ${t.value ?? 'not produced'}` }));
+  for (const m of comparison?.metrics.filter((x) => x.allowed !== undefined) ?? []) cases.push({ name: `${m.metric} ${m.allowed} vs ${comparison!.base.file}`, failure: m.ok ? undefined : `${m.base} -> ${m.head}` });
+  return testsuites(`gatecheck.load.${report.scenario}`, cases);
+}
+
+/** A mutants run as JUnit: a testcase per mutant, failed when it is not proven (skipped when it could not run). */
+export function renderMutantsJunit(report: MutantsReport): string {
+  return testsuites(
+    `gatecheck.mutants.${report.dialect}`,
+    report.mutants.map((m) => {
+      const o = mutantOutcome(m);
+      return { name: `${m.name}: ${m.description}`, skipped: m.verdict === 'skipped' ? m.skipped ?? 'skipped' : undefined, failure: o.ok || m.verdict === 'skipped' ? undefined : o.label };
+    }),
+  );
 }

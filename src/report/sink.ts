@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { secrets, type Redactor } from '../secrets/redactor.js';
 
@@ -34,6 +34,11 @@ export class Sink {
     const path = join(dir, name);
     await writeFile(path, this.redactor.text(text));
     return path;
+  }
+
+  /** Appends to a file someone else owns (GitHub's $GITHUB_STEP_SUMMARY). */
+  async append(path: string, text: string): Promise<void> {
+    await appendFile(path, this.redactor.text(text));
   }
 
   json(value: unknown): string {

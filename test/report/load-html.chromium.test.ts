@@ -1,74 +1,15 @@
-import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderLoadHtml } from '../../src/report/load-html.js';
+import { chromium, explainChromium, hasChromium, SKIP_REASON } from '../support/chromium.js';
 import { count, fanoutReport, SCENARIO, stormReport, unescape } from './load-report-samples.js';
 
-// How the load report page renders in Debian's headless Chromium. A machine without it skips these
-// tests (the page's content is checked without a browser in load-html.test.ts); .ci/run installs it.
-const CHROMIUM = process.env.GATECHECK_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_TIMEOUT_MS = 60_000;
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const hasChromium = isExecutable(CHROMIUM);
-// CI installs chromium and sets this: there a missing browser is a failure, not a skip.
-if (!hasChromium && process.env.GATECHECK_REQUIRE_CHROMIUM) throw new Error(`GATECHECK_REQUIRE_CHROMIUM is set but there is no chromium at ${CHROMIUM}`);
-const SKIP_REASON = `no chromium at ${CHROMIUM}: apt-get install chromium (or point GATECHECK_CHROMIUM at one) to run them`;
+// How the load report page renders in Debian's headless Chromium (skipped, saying so, without one).
 if (!hasChromium) console.warn(`skipping the headless-Chromium screenshot tests of the load report page: ${SKIP_REASON}`);
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
-
-async function chromium(dir: string, args: string[]): Promise<Run> {
-  const profile = await mkdtemp(join(dir, 'profile-'));
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--window-size=1280,2400'];
-  try {
-    return await new Promise<Run>((resolve, reject) => {
-      // Its own process group, so a hung browser and its helpers die together on timeout.
-      const child = spawn(CHROMIUM, [...flags, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-      let stdout = '';
-      let stderr = '';
-      let timedOut = false;
-      child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-      child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-      const timer = setTimeout(() => {
-        timedOut = true;
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          child.kill('SIGKILL');
-        }
-      }, CHROMIUM_TIMEOUT_MS);
-      child.on('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr, timedOut });
-      });
-    });
-  } finally {
-    await rm(profile, { recursive: true, force: true });
-  }
-}
-
-const explain = (run: Run) => `chromium exited ${run.code}${run.timedOut ? ' after the timeout' : ''}; stderr tail:\n${run.stderr.split('\n').slice(-15).join('\n')}`;
+const explain = explainChromium;
 
 describe.skipIf(!hasChromium)(`renderLoadHtml in headless Chromium${hasChromium ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
   let dir = '';
