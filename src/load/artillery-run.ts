@@ -6,6 +6,7 @@ import { log } from '../log.js';
 import { killOnExit } from '../processes/child-reaper.js';
 import { watchGenerator } from './generator-watch.js';
 import { PLAN_LINE } from './fanout-vu.js';
+import { sketchP99 } from './fold-sketches.js';
 import type { GeneratorHealth } from '../model/load.js';
 import type { StormSchedule } from './plan.js';
 
@@ -74,6 +75,8 @@ export async function runArtillery(opts: ArtilleryRunOptions): Promise<Artillery
   return { exitCode, tail, generator: (lag) => watch.stop(lag) };
 }
 
+const numbers = (block: Record<string, string>) => Object.fromEntries(Object.entries(block).map(([k, v]) => [k, Number(v)]));
+
 /**
  * Artillery prints a metrics block per reporting period; this turns each into one progress line:
  * phase, connections, deliveries a second and the period's fan-out p99.
@@ -93,7 +96,8 @@ function progressParser(emit: (line: string) => void, plan: (json: string) => vo
     if (block['reconnect.reconnected']) parts.push(`${block['reconnect.reconnected']} reconnected`);
     if (block['vusers.failed'] && block['vusers.failed'] !== '0') parts.push(`${block['vusers.failed']} VUs failed`);
     parts.push(`${Math.round(received / width)} deliveries/s`);
-    if (block.p99) parts.push(`p99 ${block.p99} ms`);
+    const p99 = block.p99 ?? SCENARIO_PREFIXES.map((p) => sketchP99(numbers(block), `${p}.latency_ms`)).find((v) => v !== undefined);
+    if (p99 !== undefined) parts.push(`p99 ${p99} ms`);
     emit(parts.join(' · '));
     block = {};
   };
