@@ -1,5 +1,6 @@
 import type { HistogramSummary } from '../model/load.js';
 import { sketchesIn } from './log-sketch.js';
+import { FINE_PREFIX } from './metric-batch.js';
 
 interface Period {
   counters?: Record<string, number>;
@@ -11,11 +12,35 @@ const PERCENTILES = ['p50', 'p75', 'p90', 'p95', 'p99', 'p999'] as const;
 /**
  * Artillery's output as if every batched histogram had been an Artillery histogram: the sketch counters
  * of each period (and of the aggregate) become summaries under the histogram's own name, so report.json
- * keeps its metric names. Artillery's own summaries (DDSketch) can put a percentile a little above the
+ * keeps its metric names. A short run's finer periods (metric-batch.ts) replace Artillery's 10 s ones. Artillery's own summaries (DDSketch) can put a percentile a little above the
  * max it tracks exactly; those are capped at the max.
  */
 export function foldSketches<O extends { aggregate: Period; intermediate: Period[] }>(raw: O): O {
-  return { ...raw, aggregate: foldPeriod(raw.aggregate), intermediate: raw.intermediate.map(foldPeriod) };
+  const { fine, rest } = finePeriods(raw.aggregate.counters ?? {});
+  const intermediate = fine.length ? fine : raw.intermediate.map((p) => ({ ...p, counters: finePeriods(p.counters ?? {}).rest }));
+  return { ...raw, aggregate: foldPeriod({ ...raw.aggregate, counters: rest }), intermediate: intermediate.map(foldPeriod) };
+}
+
+/**
+ * The finer periods of a short run (metric-batch.ts): every `fine.<start>.<name>` counter, grouped by
+ * period start, in time order, as Artillery periods of their own; `rest` is every other counter.
+ */
+function finePeriods(counters: Record<string, number>): { fine: Array<Period & { period: number; firstMetricAt: number }>; rest: Record<string, number> } {
+  const byStart = new Map<number, Record<string, number>>();
+  const rest: Record<string, number> = {};
+  for (const [name, value] of Object.entries(counters)) {
+    const m = name.startsWith(FINE_PREFIX) ? /^(\d+)\.(.+)$/.exec(name.slice(FINE_PREFIX.length)) : null;
+    if (!m) {
+      rest[name] = value;
+      continue;
+    }
+    const start = Number(m[1]);
+    let period = byStart.get(start);
+    if (!period) byStart.set(start, (period = {}));
+    period[m[2]] = value;
+  }
+  const fine = [...byStart].sort(([a], [b]) => a - b).map(([start, c]) => ({ period: start, firstMetricAt: start, counters: c }));
+  return { fine, rest };
 }
 
 function foldPeriod<P extends Period>(period: P): P {

@@ -60,7 +60,7 @@ export class LogSketch {
 
   /**
    * Nearest-rank percentiles (the rank-ceil(q·n) value, as bench/bare-fanout.ts computes them) within
-   * ALPHA relative error; min and max are the lowest and highest buckets, so no percentile exceeds the max.
+   * ALPHA relative error (then rounded to 0.1 ms); min and max are the lowest and highest buckets, so no percentile exceeds the max.
    */
   summary(): HistogramSummary {
     const sorted = [...this.buckets].map(([key, n]) => [valueOf(key), n] as const).sort((a, b) => a[0] - b[0]);
@@ -70,7 +70,8 @@ export class LogSketch {
       for (const [v, n] of sorted) if ((seen += n) >= rank) return v;
       return sorted.at(-1)?.[0] ?? 0;
     };
-    const r = (v: number) => Math.round(v * 100) / 100;
+    // Tenths of a millisecond, like Artillery's own summaries: whole-millisecond latencies print whole.
+    const r = (v: number) => Math.round(v * 10) / 10;
     if (this.count === 0) return { min: 0, max: 0, count: 0, mean: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0 };
     return {
       min: r(sorted[0][0]),
