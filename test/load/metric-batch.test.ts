@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { foldSketches } from '../../src/load/fold-sketches.js';
 import { ALPHA, keyOf, LogSketch, sketchesIn, valueOf } from '../../src/load/log-sketch.js';
 import { batched, flushMetrics } from '../../src/load/metric-batch.js';
+import type { ArtilleryOutput } from '../../src/load/summarize.js';
 import type { HistogramSummary } from '../../src/model/load.js';
 
 /** Nearest-rank percentile, as bench/bare-fanout.ts computes it. */
@@ -91,7 +92,7 @@ describe('metric batch', () => {
     expect(sink.emits).toHaveLength(12);
     flushMetrics();
     expect(sink.emits).toHaveLength(12);
-    const folded = foldSketches({ aggregate: { counters: sink.counters }, intermediate: [] });
+    const folded = foldSketches<ArtilleryOutput>({ aggregate: { counters: sink.counters }, intermediate: [] });
     expect(folded.aggregate.counters).toEqual({ 'fanout.received': 1000 });
     expect(folded.aggregate.summaries?.['fanout.latency_ms']).toMatchObject({ count: 1000, min: 0, p50: 4, p99: 9, max: 9, mean: 4.5 });
   });
@@ -109,12 +110,51 @@ describe('foldSketches', () => {
   it('rebuilds each period and the aggregate, and caps Artillery percentiles above the max', () => {
     const artilleryOwn: HistogramSummary = { min: 1, max: 10, count: 3, mean: 5, p50: 5, p75: 9, p90: 10.1, p95: 10.1, p99: 10.1, p999: 10.1 };
     const period = { counters: { 'fanout.ack_ms.sketch.z': 2, 'fanout.ack_ms.sketch.sum': 0, 'fanout.sent': 2 }, summaries: { 'socketio.response_time': artilleryOwn } };
-    const out = foldSketches({ aggregate: period, intermediate: [period, { counters: {} }] });
+    const out = foldSketches<ArtilleryOutput>({ aggregate: period, intermediate: [period, { counters: {} }] });
     for (const p of [out.aggregate, out.intermediate[0]]) {
       expect(p.counters).toEqual({ 'fanout.sent': 2 });
       expect(p.summaries?.['fanout.ack_ms']).toMatchObject({ count: 2, p99: 0, max: 0 });
       expect(p.summaries?.['socketio.response_time']).toMatchObject({ p75: 9, p90: 10, p99: 10, p999: 10, max: 10 });
     }
     expect(out.intermediate[1].summaries).toEqual({});
+  });
+});
+
+describe('finer periods of a short run', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    delete process.env.GATECHECK_PERIOD_MS;
+  });
+
+  it('the CLI asks for them on runs up to 5 minutes, 1 s wide up to a minute', async () => {
+    const { finerPeriods } = await import('../../src/load/metric-batch.js');
+    expect([finerPeriods(20), finerPeriods(90), finerPeriods(240), finerPeriods(900)]).toEqual([{ GATECHECK_PERIOD_MS: '1000' }, { GATECHECK_PERIOD_MS: '2000' }, { GATECHECK_PERIOD_MS: '5000' }, {}]);
+  });
+
+  it('each value also lands in the period it was measured in, and those periods replace Artillery’s 10 s ones', async () => {
+    vi.resetModules();
+    process.env.GATECHECK_PERIOD_MS = '1000';
+    const batch = await import('../../src/load/metric-batch.js');
+    const { foldSketches: fold } = await import('../../src/load/fold-sketches.js');
+    vi.useFakeTimers({ now: 1_700_000_000_000 });
+    const sink = artillerySink();
+    const events = batch.batched(sink);
+    for (let second = 0; second < 3; second++) {
+      for (let i = 0; i <= second; i++) events.emit('histogram', 'fanout.latency_ms', 10 * (second + 1));
+      events.emit('counter', 'fanout.received', second + 1);
+      vi.advanceTimersByTime(1000);
+    }
+    batch.flushMetrics();
+    const artilleryPeriod = { period: 1_700_000_000_000, counters: { 'fanout.received': 6 } };
+    const out = fold<ArtilleryOutput>({ aggregate: { counters: sink.counters }, intermediate: [artilleryPeriod] });
+    expect(out.intermediate.map((p) => [p.period, p.counters?.['fanout.received'], p.summaries?.['fanout.latency_ms']?.count, Math.round(p.summaries?.['fanout.latency_ms']?.p99 ?? -1)])).toEqual([
+      [1_700_000_000_000, 1, 1, 10],
+      [1_700_000_001_000, 2, 2, 20],
+      [1_700_000_002_000, 3, 3, 30],
+    ]);
+    // The aggregate keeps only the whole-run figures.
+    expect(out.aggregate.counters).toEqual({ 'fanout.received': 6 });
+    expect(out.aggregate.summaries?.['fanout.latency_ms']).toMatchObject({ count: 6, p50: 20 });
+    expect(Math.abs(out.aggregate.summaries!['fanout.latency_ms'].max - 30) / 30).toBeLessThan(0.01);
   });
 });

@@ -157,7 +157,7 @@ export function instanceStormReport(): LoadReport {
     timeline: Array.from({ length: 12 }, (_, i) => ({
       at: new Date(start + i * 1000).toISOString(),
       counters: { ...(i >= 2 && i < 8 ? { 'storm.sent': 20 } : {}), ...(i < 2 ? { 'storm.connected': 8 } : {}) },
-      histograms: i >= 2 && i < 9 ? { 'storm.latency_ms': hist(3 + i, 40) } : {},
+      histograms: (i >= 2 && i < 9 ? { 'storm.latency_ms': hist(3 + i, 40) } : {}) as Record<string, HistogramSummary>,
     })),
     thresholds: [{ expr: 'storm.unrecovered == 0', value: 2, ok: false }],
     generator: { eventLoopLagP99Ms: 12, cpuPct: 20, cpuPeakPct: 45, fdPeak: 60, fdLimit: 20_000, saturated: false, reasons: [] },
