@@ -7,6 +7,7 @@ import { killOnExit } from '../processes/child-reaper.js';
 import { watchGenerator } from './generator-watch.js';
 import { PLAN_LINE } from './fanout-vu.js';
 import { sketchP99 } from './fold-sketches.js';
+import { phasesBetween } from './progress-phase.js';
 import type { GeneratorHealth } from '../model/load.js';
 import type { StormSchedule } from './plan.js';
 
@@ -75,6 +76,27 @@ export async function runArtillery(opts: ArtilleryRunOptions): Promise<Artillery
   return { exitCode, tail, generator: (lag) => watch.stop(lag) };
 }
 
+/** "Metrics for period to: 07:16:20(+0000) ..." -> the latest such moment not after now (epoch ms). */
+function periodEndOf(line: string, now = Date.now()): number | undefined {
+  const m = /to: (\d\d):(\d\d):(\d\d)\(([+-])(\d\d)(\d\d)\)/.exec(line);
+  if (!m) return undefined;
+  const [h, min, sec, sign, oh, om] = [Number(m[1]), Number(m[2]), Number(m[3]), m[4], Number(m[5]), Number(m[6])];
+  const offsetMs = (sign === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+  const day = new Date(now);
+  let at = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), h, min, sec) - offsetMs;
+  while (at > now + 60_000) at -= 86_400_000;
+  while (at < now - 86_400_000) at += 86_400_000;
+  return at;
+}
+
+function parsePlan(json: string): PlanAnnouncement | undefined {
+  try {
+    return JSON.parse(json) as PlanAnnouncement;
+  } catch {
+    return undefined;
+  }
+}
+
 const numbers = (block: Record<string, string>) => Object.fromEntries(Object.entries(block).map(([k, v]) => [k, Number(v)]));
 
 /**
@@ -87,11 +109,17 @@ function progressParser(emit: (line: string) => void, plan: (json: string) => vo
   let block: Record<string, string> = {};
   let inLatency = false;
   let width = 10;
+  let announced: PlanAnnouncement | undefined;
+  let periodEnd: number | undefined;
+  let summary = false;
   const flush = () => {
     if (!Object.keys(block).length) return;
     const of = (metric: string) => SCENARIO_PREFIXES.map((p) => block[`${p}.${metric}`]).find((v) => v !== undefined);
     const received = Number(of('received') ?? 0);
-    const parts = [`phase ${phase}`];
+    // The run's own phase (connecting, sending, storm, draining) once the plan is known; Artillery's before.
+    // Artillery's periods are 10 s, labelled by their end.
+    const end = periodEnd ?? Date.now();
+    const parts = [summary ? 'whole run' : announced ? phasesBetween(announced, end - 10_000, end) : `phase ${phase}`];
     if (of('connected')) parts.push(`${of('connected')} connected`);
     if (block['reconnect.reconnected']) parts.push(`${block['reconnect.reconnected']} reconnected`);
     if (block['vusers.failed'] && block['vusers.failed'] !== '0') parts.push(`${block['vusers.failed']} VUs failed`);
@@ -100,6 +128,7 @@ function progressParser(emit: (line: string) => void, plan: (json: string) => vo
     if (p99 !== undefined) parts.push(`p99 ${p99} ms`);
     emit(parts.join(' · '));
     block = {};
+    periodEnd = undefined;
   };
   return (chunk: string) => {
     buffer += chunk;
@@ -107,15 +136,18 @@ function progressParser(emit: (line: string) => void, plan: (json: string) => vo
     buffer = lines.pop() ?? '';
     for (const line of lines) {
       if (line.startsWith(PLAN_LINE)) {
+        announced = parsePlan(line.slice(PLAN_LINE.length));
         plan(line.slice(PLAN_LINE.length));
         continue;
       }
+      if (/^Summary report/.test(line)) (flush(), (summary = true));
       const started = /^Phase started: (\S+)/.exec(line);
       if (started) phase = started[1];
       const period = /^Metrics for period to: .*\(width: ([\d.]+)s\)/.exec(line);
       if (period) {
         flush();
         width = Number(period[1]) || 10;
+        periodEnd = periodEndOf(line);
       }
       if (/^-{5,}/.test(line) || /^All VUs finished/.test(line)) flush();
       const counter = /^([\w.]+): \.+ (\S+)$/.exec(line);
