@@ -141,13 +141,19 @@ function legend(series: LineSeries[], withShade: boolean): Html {
 }
 
 function latencyOverTime(r: LoadReport): Html {
-  const latency = latencyOf(r);
-  const width = periodWidthSeconds(r.timeline);
-  const title = html`<h2>Delivery latency over time</h2><p class="desc">p50, p95 and p99 of <code>${latency}</code> (a message's intended send time to its receipt by each receiver, ms) in each reporting period${width ? ` of ${fmtNum(width)} s` : ''}, plotted at the period's start; dashed: the p99 of the deliveries on the sender's own instance and on another one.</p>`;
   const present = (h: string) => r.timeline.some((p) => h in p.histograms);
+  // A scenario without deliveries (throughput) still has a time series: its ack latency.
+  const ack = `${r.metrics.prefix ?? 'fanout'}.ack_ms`;
+  const delivery = latencyOf(r);
+  const latency = !present(delivery) && present(ack) ? ack : delivery;
+  const what = latency === ack ? 'a message\'s emit to its ack, ms' : 'a message\'s intended send time to its receipt by each receiver, ms';
+  const width = periodWidthSeconds(r.timeline);
+  const lines = latencyLines(latency).filter((l) => !l.optional || present(l.histogram));
+  const split = lines.some((l) => l.optional) ? '; dashed: the p99 of the deliveries on the sender\'s own instance and on another one' : '';
+  const title = html`<h2>${latency === ack ? 'Ack' : 'Delivery'} latency over time</h2><p class="desc">p50, p95 and p99 of <code>${latency}</code> (${what}) in each reporting period${width ? ` of ${fmtNum(width)} s` : ''}, plotted at the period's start${split}.</p>`;
   if (!present(latency)) return html`${title}${noDataChart('Delivery latency over time: no data', noFanoutHint(r.timeline, latency), 1120, 220)}`;
   const xs = periodSeconds(r.timeline);
-  const series = latencyLines(latency).filter((l) => !l.optional || present(l.histogram)).map((l) => seriesFor(l, r.timeline, xs));
+  const series = lines.map((l) => seriesFor(l, r.timeline, xs));
   const shaded = missingRanges(r.timeline, xs, latency);
   const chart = lineChart(series, { label: `${latency} p50, p95 and p99 per reporting period`, xLabel: 'time since the first period (s)', yLabel: 'latency (ms)', shaded });
   return html`${title}${chart}${legend(series, shaded.length > 0)}`;

@@ -169,6 +169,10 @@ describe('renderLoadHtml: storm and throughput sections', () => {
     expect(throughput).toContain('offered rate of the step (msg/s)');
     expect(throughput).toMatch(/<div class="kpi warn"><div class="k">Knee<\/div><div class="v">320 msg\/s</);
     expect(fanout).not.toContain('Throughput steps');
+    // No delivery latency in a throughput run: its time series plots the ack latency instead of "no data".
+    expect(throughput).toContain('<h2>Ack latency over time</h2><p class="desc">p50, p95 and p99 of <code>throughput.ack_ms</code> (a message&#39;s emit to its ack, ms) in each reporting period of 1 s');
+    expect(throughput).toMatch(/<g class="series" data-series="p99"><title>p99<\/title><polyline/);
+    expect(throughput).not.toContain('dashed: the p99');
   });
 
   it('divides each per-second figure by the periods that counted it, not by the whole run', () => {
@@ -180,7 +184,7 @@ describe('renderLoadHtml: storm and throughput sections', () => {
   });
 
   it('says what each chart plots, and a short run with 1 s periods still draws a time series', () => {
-    expect(fanout).toContain("p50, p95 and p99 of <code>fanout.latency_ms</code> (a message's intended send time to its receipt by each receiver, ms) in each reporting period of 10 s");
+    expect(fanout).toContain("p50, p95 and p99 of <code>fanout.latency_ms</code> (a message&#39;s intended send time to its receipt by each receiver, ms) in each reporting period of 10 s, plotted at the period's start; dashed: the p99 of the deliveries on the sender&#39;s own instance and on another one.");
     expect(fanout).toContain('Deliveries of the whole run counted per latency bucket of <code>fanout.latency_ms</code>');
     expect(storm).toContain('in each reporting period of 1 s');
     expect(storm).toContain('12 reporting periods of 1 s');
