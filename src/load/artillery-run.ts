@@ -7,7 +7,7 @@ import { killOnExit } from '../processes/child-reaper.js';
 import { watchGenerator } from './generator-watch.js';
 import { PLAN_LINE } from './fanout-vu.js';
 import { sketchP99 } from './fold-sketches.js';
-import { phasesBetween } from './progress-phase.js';
+import { periodEndOf, phasesBetween } from './progress-phase.js';
 import type { GeneratorHealth } from '../model/load.js';
 import type { StormSchedule } from './plan.js';
 
@@ -74,19 +74,6 @@ export async function runArtillery(opts: ArtilleryRunOptions): Promise<Artillery
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(timer);
   return { exitCode, tail, generator: (lag) => watch.stop(lag) };
-}
-
-/** "Metrics for period to: 07:16:20(+0000) ..." -> the latest such moment not after now (epoch ms). */
-function periodEndOf(line: string, now = Date.now()): number | undefined {
-  const m = /to: (\d\d):(\d\d):(\d\d)\(([+-])(\d\d)(\d\d)\)/.exec(line);
-  if (!m) return undefined;
-  const [h, min, sec, sign, oh, om] = [Number(m[1]), Number(m[2]), Number(m[3]), m[4], Number(m[5]), Number(m[6])];
-  const offsetMs = (sign === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
-  const day = new Date(now);
-  let at = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), h, min, sec) - offsetMs;
-  while (at > now + 60_000) at -= 86_400_000;
-  while (at < now - 86_400_000) at += 86_400_000;
-  return at;
 }
 
 function parsePlan(json: string): PlanAnnouncement | undefined {

@@ -26,3 +26,16 @@ export function phasesBetween(plan: PlanAnnouncement, from: number, to: number):
   const names = runPhases(plan).filter((p) => p.from < to && p.to > from).map((p) => p.name);
   return names.join(' → ') || 'ending';
 }
+
+/** "Metrics for period to: 07:16:20(+0000) ..." -> the latest such moment not after now (epoch ms). */
+export function periodEndOf(line: string, now = Date.now()): number | undefined {
+  const m = /to: (\d\d):(\d\d):(\d\d)\(([+-])(\d\d)(\d\d)\)/.exec(line);
+  if (!m) return undefined;
+  const [h, min, sec, sign, oh, om] = [Number(m[1]), Number(m[2]), Number(m[3]), m[4], Number(m[5]), Number(m[6])];
+  const offsetMs = (sign === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+  const day = new Date(now);
+  let at = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), h, min, sec) - offsetMs;
+  while (at > now + 60_000) at -= 86_400_000;
+  while (at < now - 86_400_000) at += 86_400_000;
+  return at;
+}
