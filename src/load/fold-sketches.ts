@@ -39,6 +39,10 @@ function finePeriods(counters: Record<string, number>): { fine: Array<Period & {
     if (!period) byStart.set(start, (period = {}));
     period[m[2]] = value;
   }
+  // A period in which nothing was measured is still a period: the time series shows it as a gap.
+  const starts = [...byStart.keys()].sort((a, b) => a - b);
+  const width = Math.min(...starts.slice(1).map((t, i) => t - starts[i]));
+  if (Number.isFinite(width) && width > 0) for (let t = starts[0]; t < starts[starts.length - 1]; t += width) if (!byStart.has(t)) byStart.set(t, {});
   const fine = [...byStart].sort(([a], [b]) => a - b).map(([start, c]) => ({ period: start, firstMetricAt: start, counters: c }));
   return { fine, rest };
 }

@@ -131,7 +131,7 @@ describe('finer periods of a short run', () => {
     expect([finerPeriods(20), finerPeriods(90), finerPeriods(240), finerPeriods(900)]).toEqual([{ GATECHECK_PERIOD_MS: '1000' }, { GATECHECK_PERIOD_MS: '2000' }, { GATECHECK_PERIOD_MS: '5000' }, {}]);
   });
 
-  it('each value also lands in the period it was measured in, and those periods replace Artillery’s 10 s ones', async () => {
+  it('each value also lands in the period it was measured in, and those periods (empty ones too) replace Artillery’s 10 s ones', async () => {
     vi.resetModules();
     process.env.GATECHECK_PERIOD_MS = '1000';
     const batch = await import('../../src/load/metric-batch.js');
@@ -144,6 +144,9 @@ describe('finer periods of a short run', () => {
       events.emit('counter', 'fanout.received', second + 1);
       vi.advanceTimersByTime(1000);
     }
+    // Two seconds with nothing measured, then one more delivery.
+    vi.advanceTimersByTime(2000);
+    events.emit('histogram', 'fanout.latency_ms', 5);
     batch.flushMetrics();
     const artilleryPeriod = { period: 1_700_000_000_000, counters: { 'fanout.received': 6 } };
     const out = fold<ArtilleryOutput>({ aggregate: { counters: sink.counters }, intermediate: [artilleryPeriod] });
@@ -151,10 +154,13 @@ describe('finer periods of a short run', () => {
       [1_700_000_000_000, 1, 1, 10],
       [1_700_000_001_000, 2, 2, 20],
       [1_700_000_002_000, 3, 3, 30],
+      [1_700_000_003_000, undefined, undefined, -1],
+      [1_700_000_004_000, undefined, undefined, -1],
+      [1_700_000_005_000, undefined, 1, 5],
     ]);
     // The aggregate keeps only the whole-run figures.
     expect(out.aggregate.counters).toEqual({ 'fanout.received': 6 });
-    expect(out.aggregate.summaries?.['fanout.latency_ms']).toMatchObject({ count: 6, p50: 20 });
+    expect(out.aggregate.summaries?.['fanout.latency_ms']).toMatchObject({ count: 7, p50: 20 });
     expect(Math.abs(out.aggregate.summaries!['fanout.latency_ms'].max - 30) / 30).toBeLessThan(0.01);
   });
 });
