@@ -28,7 +28,7 @@ export function stormSection(r: LoadReport): Html {
   // No percentile above the max: an older run's DDSketch summary could say so.
   const reconnectFacts: Fact[] = reconnect
     ? [...(['p50', 'p95', 'p99'] as const).map((k): Fact => [k, fmtMs(Math.min(reconnect[k], reconnect.max))]), ['max', fmtMs(reconnect.max)]]
-    : [['time to reconnect', 'not measured (no client reconnected)', true]];
+    : [['no client reconnected', '—', true]];
   const sessions: Fact[] = [
     ['clients disconnected by the storm', fmtNum(n('reconnect.disconnected'))],
     ['reconnected', fmtNum(n('reconnect.reconnected'))],
