@@ -53,6 +53,9 @@ const TARGET_CONNECTIONS = 5000;
 const TARGET_THROUGHPUT = 0.5;
 const STRETCH_THROUGHPUT = 0.8;
 const TARGET_LATENCY = 0.1;
+/** Issue 10's fidelity targets: p99 within 10% or 2 ms of bare; CPU per delivery within 1.5x of bare. */
+const FIDELITY_P99_MS = 2;
+const FIDELITY_CPU_RATIO = 1.5;
 const SECRET_ENV = 'GATECHECK_LOAD_JWT_SECRET';
 const TICKS_PER_SECOND = 100;
 const SAMPLE_MS = 250;
@@ -713,6 +716,18 @@ function print(steps: Step[], instances: number): void {
     line(`  in one steady 10 s period of sending: ${steady.map((r) => `${r.n}: p50 ${fmt(r.p50, 2)} p99 ${fmt(r.p99, 2)}`).join('; ')} -> ${met(ok.length === steady.length)}${ok.length && ok.length < steady.length ? ` (only at ${ok.join(', ')})` : ''}`);
   }
   line('  (latencies are whole milliseconds, Date.now() on both sides: at a 2 ms p50, one millisecond is 50%)');
+  const fidelity = steps.map((s) => {
+    const [a, b] = [s.artillery, s.bare];
+    const p99Ok = Math.abs(a.p99 - b.p99) <= Math.max(TARGET_LATENCY * b.p99, FIDELITY_P99_MS);
+    const cpu = a.cpuMsPer1000Deliveries / b.cpuMsPer1000Deliveries;
+    return { n: s.connections, p99: a.p99 / b.p99, dp99: a.p99 - b.p99, p99Ok, cpu, cpuOk: cpu <= FIDELITY_CPU_RATIO };
+  });
+  line();
+  line(`Fidelity (issue 10): fan-out p99 within ${TARGET_LATENCY * 100}% or ${FIDELITY_P99_MS} ms of bare, generator CPU per delivery (while sending) within ${FIDELITY_CPU_RATIO}x of bare:`);
+  line();
+  head(['connections', 'p99 ratio', 'p99 Δ ms', 'p99 held', 'CPU per delivery ratio', 'CPU held']);
+  for (const f of fidelity) row([f.n, fmt(f.p99, 2), fmt(f.dp99, 1), yes(f.p99Ok), fmt(f.cpu, 2), yes(f.cpuOk)]);
+  line(`- fidelity p99: ${met(fidelity.every((f) => f.p99Ok))}; CPU per delivery: ${met(fidelity.every((f) => f.cpuOk))}`);
   process.stdout.write(out.join('\n') + '\n');
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { TargetConfig } from '../config/schema.js';
 import { TargetError, UsageError } from '../errors.js';
 import { runArtillery, type PlanAnnouncement } from '../load/artillery-run.js';
+import { finerPeriods } from '../load/metric-batch.js';
 import { assertReachable } from '../client/reachability.js';
 import type { LoadReport } from '../model/load.js';
 import { fanoutParameters } from '../load/plan.js';
@@ -154,7 +155,7 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
       scenarioFile: file.path,
       outputFile: rawFile,
       overrides,
-      env: { GATECHECK_TARGET: targetFile, GATECHECK_TARGET_URL: target.config.instances[0].url, ...env },
+      env: { GATECHECK_TARGET: targetFile, GATECHECK_TARGET_URL: target.config.instances[0].url, ...finerPeriods(runSeconds), ...env },
       deadlineMs: (runSeconds + 60) * 1000,
       onProgress: say,
       onPlan: (plan) => {

@@ -6,6 +6,8 @@ import { log } from '../log.js';
 import { killOnExit } from '../processes/child-reaper.js';
 import { watchGenerator } from './generator-watch.js';
 import { PLAN_LINE } from './fanout-vu.js';
+import { sketchP99 } from './fold-sketches.js';
+import { periodEndOf, phasesBetween } from './progress-phase.js';
 import type { GeneratorHealth } from '../model/load.js';
 import type { StormSchedule } from './plan.js';
 
@@ -74,6 +76,16 @@ export async function runArtillery(opts: ArtilleryRunOptions): Promise<Artillery
   return { exitCode, tail, generator: (lag) => watch.stop(lag) };
 }
 
+function parsePlan(json: string): PlanAnnouncement | undefined {
+  try {
+    return JSON.parse(json) as PlanAnnouncement;
+  } catch {
+    return undefined;
+  }
+}
+
+const numbers = (block: Record<string, string>) => Object.fromEntries(Object.entries(block).map(([k, v]) => [k, Number(v)]));
+
 /**
  * Artillery prints a metrics block per reporting period; this turns each into one progress line:
  * phase, connections, deliveries a second and the period's fan-out p99.
@@ -84,18 +96,26 @@ function progressParser(emit: (line: string) => void, plan: (json: string) => vo
   let block: Record<string, string> = {};
   let inLatency = false;
   let width = 10;
+  let announced: PlanAnnouncement | undefined;
+  let periodEnd: number | undefined;
+  let summary = false;
   const flush = () => {
     if (!Object.keys(block).length) return;
     const of = (metric: string) => SCENARIO_PREFIXES.map((p) => block[`${p}.${metric}`]).find((v) => v !== undefined);
     const received = Number(of('received') ?? 0);
-    const parts = [`phase ${phase}`];
+    // The run's own phase (connecting, sending, storm, draining) once the plan is known; Artillery's before.
+    // Artillery's periods are 10 s, labelled by their end.
+    const end = periodEnd ?? Date.now();
+    const parts = [summary ? 'whole run' : announced ? phasesBetween(announced, end - 10_000, end) : `phase ${phase}`];
     if (of('connected')) parts.push(`${of('connected')} connected`);
     if (block['reconnect.reconnected']) parts.push(`${block['reconnect.reconnected']} reconnected`);
     if (block['vusers.failed'] && block['vusers.failed'] !== '0') parts.push(`${block['vusers.failed']} VUs failed`);
     parts.push(`${Math.round(received / width)} deliveries/s`);
-    if (block.p99) parts.push(`p99 ${block.p99} ms`);
+    const p99 = block.p99 ?? SCENARIO_PREFIXES.map((p) => sketchP99(numbers(block), `${p}.latency_ms`)).find((v) => v !== undefined);
+    if (p99 !== undefined) parts.push(`p99 ${p99} ms`);
     emit(parts.join(' · '));
     block = {};
+    periodEnd = undefined;
   };
   return (chunk: string) => {
     buffer += chunk;
@@ -103,15 +123,18 @@ function progressParser(emit: (line: string) => void, plan: (json: string) => vo
     buffer = lines.pop() ?? '';
     for (const line of lines) {
       if (line.startsWith(PLAN_LINE)) {
+        announced = parsePlan(line.slice(PLAN_LINE.length));
         plan(line.slice(PLAN_LINE.length));
         continue;
       }
+      if (/^Summary report/.test(line)) (flush(), (summary = true));
       const started = /^Phase started: (\S+)/.exec(line);
       if (started) phase = started[1];
       const period = /^Metrics for period to: .*\(width: ([\d.]+)s\)/.exec(line);
       if (period) {
         flush();
         width = Number(period[1]) || 10;
+        periodEnd = periodEndOf(line);
       }
       if (/^-{5,}/.test(line) || /^All VUs finished/.test(line)) flush();
       const counter = /^([\w.]+): \.+ (\S+)$/.exec(line);

@@ -1,4 +1,5 @@
 import type { DeliveryCounts, HistogramSummary, LoadPeriod, LoadReport, PerSenderDelivery, ThroughputStep } from '../model/load.js';
+import { foldSketches } from './fold-sketches.js';
 import { slotInstance } from './plan.js';
 import { LATENCY_BUCKETS_MS } from './stamp.js';
 
@@ -38,7 +39,8 @@ export interface SummaryOptions {
   groupSize?: number;
 }
 
-export function summarizeArtillery(raw: ArtilleryOutput, opts: SummaryOptions): Pick<LoadReport, 'metrics' | 'timeline'> {
+export function summarizeArtillery(artillery: ArtilleryOutput, opts: SummaryOptions): Pick<LoadReport, 'metrics' | 'timeline'> {
+  const raw = foldSketches(artillery);
   const { prefix, instanceCount, groupSize = Number.POSITIVE_INFINITY } = opts;
   const stepRates = opts.steps?.rates ?? [];
   const stepSeconds = opts.steps?.seconds ?? 0;

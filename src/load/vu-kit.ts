@@ -4,6 +4,7 @@ import { loadTargetConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
 import { protocolFor, type Dialect } from '../protocol/index.js';
 import { createTokenSource, type TokenSource } from '../auth/tokens.js';
+import { batched, flushMetrics } from './metric-batch.js';
 
 /** What Artillery hands a function step. */
 export interface Events {
@@ -87,10 +88,12 @@ export function adoptSocket(context: VuContext, socket: Socket): void {
 
 /**
  * A step both engines can run: Artillery 2 awaits a promise, but artillery-engine-socketio-v3 runs
- * function steps through the Artillery 1 HTTP engine it bundles, which only knows the callback.
+ * function steps through the Artillery 1 HTTP engine it bundles, which only knows the callback. What
+ * the step measures is batched (metric-batch.ts) and flushed when it ends.
  */
 export function step(impl: (context: VuContext, events: Events) => Promise<void>) {
   return function (context: VuContext, events: Events, done?: (err?: Error) => void): void {
-    impl(context, events).then(() => done?.(), (err: Error) => done?.(err));
+    const end = (err?: Error) => (flushMetrics(), done?.(err));
+    impl(context, batched(events)).then(() => end(), end);
   };
 }

@@ -3,7 +3,9 @@ import { barChart, columnChart, lineChart, noDataChart, type Bar, type LineSerie
 import { fmtDuration, fmtMs, fmtNum, fmtPct, fmtTimestamp } from './html/format.js';
 import { html, raw, type Html } from './html/markup.js';
 import { STYLE } from './html/style.js';
+import { stormSection, throughputSection } from './html/scenario-sections.js';
 import { countersTable, generatorTable, histogramsTable, perSenderCaption, perSenderTable, thresholdsTable } from './html/tables.js';
+import { periodSeconds, periodWidthSeconds } from './html/timeline.js';
 
 /** The delivery-latency histogram of the run's scenario (fanout.latency_ms, storm.latency_ms, ...). */
 const latencyOf = (r: LoadReport) => r.metrics.latencyMetric ?? 'fanout.latency_ms';
@@ -32,12 +34,14 @@ const latencyLines = (latency: string): LineSpec[] => [
 export function renderLoadHtml(report: LoadReport): string {
   const senders = perSenderCaption(report);
   const body = html`${header(report)}${saturationBanner(report)}${facts(report)}${kpis(report)}
+${report.metrics.prefix === 'storm' ? html`<section class="card storm">${stormSection(report)}</section>` : ''}
+${report.metrics.steps ? html`<section class="card throughput">${throughputSection(report)}</section>` : ''}
 <section class="card">${latencyOverTime(report)}</section>
 <section class="card">${latencyHistogram(report)}</section>
 <div class="row even"><section class="card">${deliveries(report)}</section><section class="card"><h2>Thresholds</h2>${thresholdsTable(report.thresholds)}</section></div>
 <div class="row"><section class="card"><h2>Histograms</h2>${histogramsTable(report.metrics.histograms)}</section><section class="card"><h2>Generator health</h2><p class="desc">When the load generator is the bottleneck, latencies measure it rather than the gateway.</p>${generatorTable(report.generator)}</section></div>
 <section class="card"><h2>Per-sender delivery</h2>${senders ? html`<p class="desc">${senders}</p>` : ''}${perSenderTable(report.metrics.perSender)}</section>
-<section class="card"><h2>Counters</h2>${countersTable(report.metrics.counters, report.durationMs)}</section>
+<section class="card"><h2>Counters</h2><p class="desc">Per second: the total divided by the time from the first to the last reporting period that counted it (the phase that produced it), not by the whole run.</p>${countersTable(report.metrics.counters, report.timeline, report.durationMs)}</section>
 <footer>gatecheck load · report.json schema ${report.schemaVersion}</footer>`;
   return `<!doctype html>
 <html lang="en">
@@ -76,7 +80,7 @@ function facts(r: LoadReport): Html {
 <dt>Target</dt><dd>${t.source}${extras.length ? ` (${extras.join(', ')})` : ''}</dd>
 <dt>Instances</dt><dd><ul class="chips mono">${t.instances.map((u, i) => html`<li><span class="k">${i}</span> ${u}</li>`)}</ul></dd>
 <dt>Started</dt><dd>${fmtTimestamp(r.startedAt)}</dd>
-<dt>Duration</dt><dd>${fmtDuration(r.durationMs)} (${fmtNum(r.timeline.length)} periods)</dd>
+<dt>Duration</dt><dd>${fmtDuration(r.durationMs)} (${fmtNum(r.timeline.length)} reporting periods${periodWidthSeconds(r.timeline) ? ` of ${fmtNum(periodWidthSeconds(r.timeline))} s` : ''})</dd>
 <dt>Parameters</dt><dd>${params.length ? html`<ul class="chips mono">${params.map(([k, v]) => html`<li><span class="k">${k}</span> ${typeof v === 'number' ? fmtNum(v) : v}</li>`)}</ul>` : 'none'}</dd>
 </dl>`;
 }
@@ -89,21 +93,19 @@ function kpis(r: LoadReport): Html {
   const failed = r.thresholds.filter((t) => !t.ok).length;
   const fanout = r.metrics.histograms[latencyOf(r)];
   const d = r.metrics.delivery;
+  const v = r.metrics.values;
+  const reconnect = r.metrics.histograms['reconnect.time_ms'];
   return html`<section class="kpis">${[
     r.thresholds.length ? kpi('Thresholds met', `${r.thresholds.length - failed} / ${r.thresholds.length}`, failed ? 'bad' : 'good') : '',
-    fanout ? kpi('Fan-out p99', fmtMs(fanout.p99)) : '',
+    fanout ? kpi('Fan-out p99', fmtMs(Math.min(fanout.p99, fanout.max))) : '',
+    reconnect ? kpi('Reconnect p99', fmtMs(Math.min(reconnect.p99, reconnect.max))) : '',
+    v['storm.unrecovered'] !== undefined ? kpi('Unrecovered', fmtNum(v['storm.unrecovered']), v['storm.unrecovered'] > 0 ? 'bad' : 'good') : '',
+    r.metrics.steps ? kpi('Knee', v['throughput.knee_rate'] ? `${fmtNum(v['throughput.knee_rate'])} msg/s` : 'none', v['throughput.knee_rate'] ? 'warn' : 'good') : '',
     fanout ? kpi('Fan-out p50', fmtMs(fanout.p50)) : '',
     d ? kpi('Delivery ratio', fmtPct(d.ratio, 3), d.ratio < 1 ? 'warn' : 'good') : '',
     d ? kpi('Lost deliveries', fmtNum(d.lost), d.lost > 0 ? 'warn' : 'good') : '',
     kpi('Generator', r.generator.saturated ? 'saturated' : 'healthy', r.generator.saturated ? 'bad' : 'good'),
   ]}</section>`;
-}
-
-/** Seconds since the first period; null for a period whose start is not a date. */
-function periodSeconds(timeline: LoadPeriod[]): Array<number | null> {
-  const starts = timeline.map((p) => Date.parse(p.at));
-  const t0 = Math.min(...starts.filter((t) => !Number.isNaN(t)));
-  return starts.map((t) => (Number.isNaN(t) ? null : (t - t0) / 1000));
 }
 
 function seriesFor(spec: LineSpec, timeline: LoadPeriod[], xs: Array<number | null>): LineSeries {
@@ -139,14 +141,21 @@ function legend(series: LineSeries[], withShade: boolean): Html {
 }
 
 function latencyOverTime(r: LoadReport): Html {
-  const title = html`<h2>Fan-out latency over time</h2><p class="desc">Per reporting period: from a message's emit to each receiver, plotted at the period start.</p>`;
   const present = (h: string) => r.timeline.some((p) => h in p.histograms);
-  const latency = latencyOf(r);
-  if (!present(latency)) return html`${title}${noDataChart('Fan-out latency over time: no data', noFanoutHint(r.timeline, latency), 1120, 220)}`;
+  // A scenario without deliveries (throughput) still has a time series: its ack latency.
+  const ack = `${r.metrics.prefix ?? 'fanout'}.ack_ms`;
+  const delivery = latencyOf(r);
+  const latency = !present(delivery) && present(ack) ? ack : delivery;
+  const what = latency === ack ? 'a message\'s emit to its ack, ms' : 'a message\'s intended send time to its receipt by each receiver, ms';
+  const width = periodWidthSeconds(r.timeline);
+  const lines = latencyLines(latency).filter((l) => !l.optional || present(l.histogram));
+  const split = lines.some((l) => l.optional) ? '; dashed: the p99 of the deliveries on the sender\'s own instance and on another one' : '';
+  const title = html`<h2>${latency === ack ? 'Ack' : 'Delivery'} latency over time</h2><p class="desc">p50, p95 and p99 of <code>${latency}</code> (${what}) in each reporting period${width ? ` of ${fmtNum(width)} s` : ''}, plotted at the period's start${split}.</p>`;
+  if (!present(latency)) return html`${title}${noDataChart('Delivery latency over time: no data', noFanoutHint(r.timeline, latency), 1120, 220)}`;
   const xs = periodSeconds(r.timeline);
-  const series = latencyLines(latency).filter((l) => !l.optional || present(l.histogram)).map((l) => seriesFor(l, r.timeline, xs));
+  const series = lines.map((l) => seriesFor(l, r.timeline, xs));
   const shaded = missingRanges(r.timeline, xs, latency);
-  const chart = lineChart(series, { label: 'Fan-out latency over time', xLabel: 'time since the first period (s)', yLabel: 'latency (ms)', shaded });
+  const chart = lineChart(series, { label: `${latency} p50, p95 and p99 per reporting period`, xLabel: 'time since the first period (s)', yLabel: 'latency (ms)', shaded });
   return html`${title}${chart}${legend(series, shaded.length > 0)}`;
 }
 
@@ -158,13 +167,14 @@ function noFanoutHint(timeline: LoadPeriod[], latency: string): string {
 }
 
 function percentiles(h: HistogramSummary): Html {
-  const row = (k: 'p50' | 'p95' | 'p99') => html`<div class="${k}"><dt>${k}</dt><dd>${fmtMs(h[k])}</dd></div>`;
+  // A summary from an older run may put a percentile above the max it tracks exactly: never show that.
+  const row = (k: 'p50' | 'p95' | 'p99') => html`<div class="${k}"><dt>${k}</dt><dd>${fmtMs(Math.min(h[k], h.max))}</dd></div>`;
   return html`<dl class="pstats">${row('p50')}${row('p95')}${row('p99')}<div><dt>count / max</dt><dd class="small">${fmtNum(h.count)} / ${fmtMs(h.max)}</dd></div></dl>`;
 }
 
 function latencyHistogram(r: LoadReport): Html {
   const buckets = r.metrics.latencyBuckets;
-  const title = html`<h2>Latency histogram</h2><p class="desc">Deliveries per latency bucket over the whole run.</p>`;
+  const title = html`<h2>Latency histogram</h2><p class="desc">Deliveries of the whole run counted per latency bucket of <code>${latencyOf(r)}</code> (intended send → receipt); each column is the bucket's upper bound in ms, +Inf the rest. Beside it, the run's percentiles.</p>`;
   const chart = buckets.some((b) => b.count > 0)
     ? columnChart(
         buckets.map((b) => ({ label: b.le, value: b.count })),
@@ -188,5 +198,5 @@ function deliveries(r: LoadReport): Html {
     problem('duplicated', d.duplicated),
     problem('out of order', d.outOfOrder),
   ];
-  return html`${title}<p class="desc">Every figure counts message × receiver. Delivery ratio ${fmtPct(d.ratio, 3)}.</p>${barChart(bars, { label: 'Deliveries' })}`;
+  return html`${title}<p class="desc">Deliveries owed (expected), received, lost, received twice and received out of order over the whole run; every figure counts message × receiver. Delivery ratio ${fmtPct(d.ratio, 3)}.</p>${barChart(bars, { label: 'Deliveries' })}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderLoadHtml } from '../../src/report/load-html.js';
-import { count, fanoutReport, SCENARIO_ESCAPED, stormReport } from './load-report-samples.js';
+import { count, fanoutReport, instanceStormReport, SCENARIO_ESCAPED, stormReport, throughputReport } from './load-report-samples.js';
 
 // The page's content and structure, checked on the HTML text: no browser needed. How Chromium renders
 // it: load-html.chromium.test.ts.
@@ -107,5 +107,88 @@ describe('renderLoadHtml', () => {
     expect(count(storm, '>no data</text>')).toBe(3);
     expect(count(page, '>no data</text>')).toBe(0);
     expect(storm).toContain('no reporting period has fanout.latency_ms');
+  });
+});
+
+describe('renderLoadHtml: storm and throughput sections', () => {
+  const storm = renderLoadHtml(instanceStormReport());
+  const throughput = renderLoadHtml(throughputReport());
+  const fanout = renderLoadHtml(fanoutReport());
+  /** The rows of the table that has this head: [label, value] per row. */
+  const factRows = (page: string, head: string) => {
+    const at = page.indexOf(`<th class="">${head}</th>`);
+    expect(at, head).toBeGreaterThan(0);
+    const body = page.slice(at, page.indexOf('</table>', at));
+    return [...body.matchAll(/<tr class="[^"]*"><td class="name">(.*?)<\/td><td class="num[^"]*">(.*?)<\/td><\/tr>/g)].map((m) => [m[1], m[2]]);
+  };
+
+  it('gives the storm its own section: reconnect percentiles, sessions, what was missed and recovered, presence', () => {
+    expect(storm).toContain('<h2>Reconnection storm</h2>');
+    expect(fanout).not.toContain('Reconnection storm');
+    expect(factRows(storm, 'Time to reconnect (disconnect → ready again)')).toEqual([
+      ['p50', '240 ms'],
+      ['p95', '552 ms'],
+      // The summary said p99 1,640 ms over a max of 1,560: never above the max.
+      ['p99', '1,560 ms'],
+      ['max', '1,560 ms'],
+    ]);
+    expect(factRows(storm, 'Sessions')).toEqual([
+      ['clients disconnected by the storm', '9'],
+      ['reconnected', '8'],
+      ['failed to reconnect', '1'],
+      ['sessions Socket.IO recovered', '6 (75% of the reconnected)'],
+    ]);
+    const presence = factRows(storm, 'Presence after the storm');
+    expect(presence[0][1]).toBe('0');
+    expect(presence[1][1]).toBe('3');
+    for (const [label, value] of [['missed live', 29], ['by sync', 27], ['unrecovered', 2], ['unconfirmed', 6]] as const) {
+      expect(storm, label).toMatch(new RegExp(`>${label}</text><rect[^>]*/><text class="bar-value[^"]*"[^>]*>${value}<`));
+    }
+    expect(storm).toMatch(/>unrecovered<\/text><rect[^>]*fill="#d55e00"/);
+    expect(storm).toMatch(/<div class="kpi bad"><div class="k">Unrecovered<\/div><div class="v">2</);
+    expect(storm).toMatch(/<div class="kpi "><div class="k">Reconnect p99<\/div><div class="v">1,560 ms</);
+  });
+
+  it('never shows a percentile above the max, in the histograms table either', () => {
+    const row = /<code>reconnect\.time_ms<\/code><\/td>(.*?)<\/tr>/s.exec(storm)?.[1] ?? '';
+    const cells = [...row.matchAll(/<td class="num">(.*?)<\/td>/g)].map((m) => m[1]);
+    expect(cells).toEqual(['8', '240 ms', '552 ms', '1,560 ms', '1,560 ms']);
+  });
+
+  it('gives throughput its step table, the knee and a chart of ack latency per offered rate', () => {
+    expect(throughput).toContain('<h2>Throughput steps</h2>');
+    expect(throughput).toContain('Knee at 320 msg/s offered; highest rate sustained 160 msg/s.');
+    const rows = [...throughput.matchAll(/<tr class="([^"]*)"><td class="num">(\d)<\/td><td class="num">([\d,]+)<\/td>(.*?)<\/tr>/gs)];
+    expect(rows.map((m) => m[3])).toEqual(['40', '80', '160', '320', '640']);
+    // The knee's row is marked; acks a second divide by the step's 5 s: 640 msg/s offered, 3,110 acked.
+    expect(rows.map((m) => m[1])).toEqual(['', '', '', 'fail', '']);
+    expect(rows[4][4]).toContain('<td class="num warn">3,110</td><td class="num">622</td><td class="num warn">90</td>');
+    expect(count(rows[3][4], '>knee<')).toBe(1);
+    expect(count(rows[2][4], '✓')).toBe(1);
+    expect(throughput).toContain('aria-label="Ack latency p50 and p99 per step, against the offered rate"');
+    expect(throughput).toContain('offered rate of the step (msg/s)');
+    expect(throughput).toMatch(/<div class="kpi warn"><div class="k">Knee<\/div><div class="v">320 msg\/s</);
+    expect(fanout).not.toContain('Throughput steps');
+    // No delivery latency in a throughput run: its time series plots the ack latency instead of "no data".
+    expect(throughput).toContain('<h2>Ack latency over time</h2><p class="desc">p50, p95 and p99 of <code>throughput.ack_ms</code> (a message&#39;s emit to its ack, ms) in each reporting period of 1 s');
+    expect(throughput).toMatch(/<g class="series" data-series="p99"><title>p99<\/title><polyline/);
+    expect(throughput).not.toContain('dashed: the p99');
+  });
+
+  it('divides each per-second figure by the periods that counted it, not by the whole run', () => {
+    // 120 sends counted over 6 one-second periods of a 12 s run: 20/s, not 10/s; 16 connections over 2 s.
+    expect(storm).toMatch(/<code>storm\.sent<\/code><\/td><td class="num">120<\/td><td class="num">20<\/td><td class="num">6<\/td>/);
+    expect(storm).toMatch(/<code>storm\.connected<\/code><\/td><td class="num">16<\/td><td class="num">8<\/td><td class="num">2<\/td>/);
+    // A counter no period recorded falls back to the whole run (12 s).
+    expect(storm).toMatch(/<code>reconnect\.failed<\/code><\/td><td class="num">1<\/td><td class="num">0\.0833<\/td><td class="num">12<\/td>/);
+  });
+
+  it('says what each chart plots, and a short run with 1 s periods still draws a time series', () => {
+    expect(fanout).toContain("p50, p95 and p99 of <code>fanout.latency_ms</code> (a message&#39;s intended send time to its receipt by each receiver, ms) in each reporting period of 10 s, plotted at the period's start; dashed: the p99 of the deliveries on the sender&#39;s own instance and on another one.");
+    expect(fanout).toContain('Deliveries of the whole run counted per latency bucket of <code>fanout.latency_ms</code>');
+    expect(storm).toContain('in each reporting period of 1 s');
+    expect(storm).toContain('12 reporting periods of 1 s');
+    const p99 = new RegExp('<g class="series" data-series="p99">(.*?)</g>', 's').exec(storm)?.[1] ?? '';
+    expect([...p99.matchAll(/points="([^"]+)"/g)].map((m) => m[1].split(' ').length)).toEqual([7]);
   });
 });

@@ -115,3 +115,92 @@ export function stormReport(): LoadReport {
 
 export const count = (text: string, needle: string | RegExp) => text.split(needle).length - 1;
 export const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+
+/**
+ * A reconnection storm as `gatecheck load reconnection-storm --storm instance` reports it: 1-second
+ * periods (a short run), a reconnect histogram whose p99 an older DDSketch summary put above its max.
+ */
+export function instanceStormReport(): LoadReport {
+  const start = Date.parse('2025-05-14T12:00:00.000Z');
+  return {
+    schemaVersion: 1,
+    kind: 'load',
+    scenario: 'reconnection-storm',
+    target: { source: 'reference', instances: ['http://127.0.0.1:41001', 'http://127.0.0.1:41002'], redis: 'redis-server' },
+    startedAt: '2025-05-14T12:00:00.000Z',
+    durationMs: 12_000,
+    parameters: { connections: 16, rate: 5, duration: 6, storm: 'instance' },
+    metrics: {
+      prefix: 'storm',
+      latencyMetric: 'storm.latency_ms',
+      counters: { 'storm.sent': 120, 'storm.connected': 16, 'reconnect.reconnected': 8, 'reconnect.recovered': 6, 'reconnect.failed': 1 },
+      histograms: { 'storm.latency_ms': hist(4, 300), 'reconnect.time_ms': { ...hist(240, 8), p99: 1_640, max: 1_560 } },
+      latencyBuckets: [],
+      delivery: { expected: 360, received: 352, lost: 8, duplicated: 0, outOfOrder: 0, ratio: 352 / 360 },
+      values: {
+        'storm.unrecovered': 2,
+        'storm.unconfirmed_at_crash': 2,
+        'storm.unconfirmed_at_crash.deliveries_missing': 6,
+        'storm.missed_live': 29,
+        'storm.recovered_by_sync': 27,
+        'storm.sent_during_outage': 11,
+        'reconnect.disconnected': 9,
+        'reconnect.reconnected': 8,
+        'reconnect.recovered': 6,
+        'reconnect.failed': 1,
+        'reconnect.recovered_share': 0.75,
+        'presence.stale_offline': 0,
+        'presence.stale_online': 3,
+      },
+    },
+    // Sending for 6 s (sent counted in periods 2-7), connections in the first 2 s.
+    timeline: Array.from({ length: 12 }, (_, i) => ({
+      at: new Date(start + i * 1000).toISOString(),
+      counters: { ...(i >= 2 && i < 8 ? { 'storm.sent': 20 } : {}), ...(i < 2 ? { 'storm.connected': 8 } : {}) },
+      histograms: (i >= 2 && i < 9 ? { 'storm.latency_ms': hist(3 + i, 40) } : {}) as Record<string, HistogramSummary>,
+    })),
+    thresholds: [{ expr: 'storm.unrecovered == 0', value: 2, ok: false }],
+    generator: { eventLoopLagP99Ms: 12, cpuPct: 20, cpuPeakPct: 45, fdPeak: 60, fdLimit: 20_000, saturated: false, reasons: [] },
+    passed: false,
+  };
+}
+
+/** A throughput run of five steps whose ack latency bent at the fourth (320 msg/s). */
+export function throughputReport(): LoadReport {
+  const start = Date.parse('2025-05-14T13:00:00.000Z');
+  const p99s = [12, 14, 19, 240, 480];
+  const steps = [40, 80, 160, 320, 640].map((offeredRate, step) => ({
+    step,
+    offeredRate,
+    sent: offeredRate * 5,
+    acked: step === 4 ? offeredRate * 5 - 90 : offeredRate * 5,
+    ackedRate: (step === 4 ? offeredRate * 5 - 90 : offeredRate * 5) / 5,
+    timeouts: step === 4 ? 90 : 0,
+    p50: 3 + step,
+    p95: p99s[step] * 0.8,
+    p99: p99s[step],
+    bent: step >= 3,
+  }));
+  return {
+    schemaVersion: 1,
+    kind: 'load',
+    scenario: 'throughput',
+    target: { source: 'reference', instances: ['http://127.0.0.1:41001'] },
+    startedAt: '2025-05-14T13:00:00.000Z',
+    durationMs: 40_000,
+    parameters: { connections: 64, rate: 640, duration: 5 },
+    metrics: {
+      prefix: 'throughput',
+      latencyMetric: 'throughput.latency_ms',
+      counters: { 'throughput.sent': 6_200, 'throughput.acked': 6_110, 'throughput.ack_timeout': 90 },
+      histograms: { 'throughput.ack_ms': hist(6, 6_110) },
+      latencyBuckets: [],
+      steps,
+      values: { 'throughput.knee_rate': 320, 'throughput.max_sustained_rate': 160, 'throughput.ack_timeout': 90 },
+    },
+    timeline: Array.from({ length: 25 }, (_, i) => ({ at: new Date(start + i * 1000).toISOString(), counters: { 'throughput.sent': 248 }, histograms: { 'throughput.ack_ms': hist(3 + i / 5, 248) } })),
+    thresholds: [{ expr: 'throughput.ack_timeout == 0', value: 90, ok: false }],
+    generator: { eventLoopLagP99Ms: 15, cpuPct: 35, cpuPeakPct: 60, fdPeak: 90, fdLimit: 20_000, saturated: false, reasons: [] },
+    passed: false,
+  };
+}

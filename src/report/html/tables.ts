@@ -1,6 +1,7 @@
-import type { GeneratorHealth, HistogramSummary, LoadReport, PerSenderDelivery, ThresholdResult } from '../../model/load.js';
+import type { GeneratorHealth, HistogramSummary, LoadPeriod, LoadReport, PerSenderDelivery, ThresholdResult } from '../../model/load.js';
 import { fmtMetric, fmtMs, fmtNum, fmtPct, fmtRate } from './format.js';
 import { html, type Html } from './markup.js';
+import { activeSeconds } from './timeline.js';
 
 export interface Column<T> {
   head: string;
@@ -44,7 +45,8 @@ export function thresholdsTable(thresholds: ThresholdResult[]): Html {
 export function histogramsTable(histograms: Record<string, HistogramSummary>): Html {
   const rows = Object.entries(histograms).sort(([a], [b]) => a.localeCompare(b));
   if (!rows.length) return html`<p class="small">The run produced no histograms.</p>`;
-  const stat = (k: keyof HistogramSummary) => ([name, h]: [string, HistogramSummary]) => fmtMetric(name, h[k]);
+  // A percentile above the max (an older run's DDSketch summary) is shown as the max.
+  const stat = (k: keyof HistogramSummary) => ([name, h]: [string, HistogramSummary]) => fmtMetric(name, k === 'max' ? h.max : Math.min(h[k], h.max));
   return table<[string, HistogramSummary]>(
     [
       { head: 'Histogram', cell: ([name]) => html`<code>${name}</code>` },
@@ -58,15 +60,17 @@ export function histogramsTable(histograms: Record<string, HistogramSummary>): H
   );
 }
 
-export function countersTable(counters: Record<string, number>, durationMs: number): Html {
+/** Totals, and a rate over the periods that counted each one (connections over the ramp, sends over sending). */
+export function countersTable(counters: Record<string, number>, timeline: LoadPeriod[], durationMs: number): Html {
   const rows = Object.entries(counters).sort(([a], [b]) => a.localeCompare(b));
   if (!rows.length) return html`<p class="small">The run produced no counters.</p>`;
-  const seconds = durationMs / 1000;
+  const over = ([name]: [string, number]) => activeSeconds(timeline, name) ?? durationMs / 1000;
   return table<[string, number]>(
     [
       { head: 'Counter', cell: ([name]) => html`<code>${name}</code>` },
       { head: 'total', num: true, cell: ([, v]) => fmtNum(v) },
-      { head: 'per second', num: true, cell: ([, v]) => (seconds > 0 ? fmtRate(v / seconds) : '—') },
+      { head: 'per second', num: true, cell: (row) => (over(row) > 0 ? fmtRate(row[1] / over(row)) : '—') },
+      { head: 'over (s)', num: true, cell: (row) => (over(row) > 0 ? fmtNum(Number(over(row).toPrecision(3))) : '—') },
     ],
     rows,
   );
