@@ -10,6 +10,7 @@ const conformCommand = async (...a: Parameters<typeof import('./commands/conform
 const mutantsCommand = async (...a: Parameters<typeof import('./commands/mutants.js').mutantsCommand>) => (await import('./commands/mutants.js')).mutantsCommand(...a);
 const serveCommand = async (...a: Parameters<typeof import('./commands/serve.js').serveCommand>) => (await import('./commands/serve.js')).serveCommand(...a);
 const loadCommand = async (...a: Parameters<typeof import('./commands/load.js').loadCommand>) => (await import('./commands/load.js')).loadCommand(...a);
+const doctorCommand = async (...a: Parameters<typeof import('./commands/doctor.js').doctorCommand>) => (await import('./commands/doctor.js')).doctorCommand(...a);
 const initCommand = async (...a: Parameters<typeof import('./commands/init.js').initCommand>) => (await import('./commands/init.js')).initCommand(...a);
 
 // The dialect names, without loading the dialect modules (and their schemas) for --help.
@@ -89,10 +90,24 @@ export function buildProgram(): Command {
       .option('--report-dir <dir>', 'write report.json and junit.xml there')
       .option('--json', 'print report.json on stdout (the human summary goes to stderr)')
       .option('--filter <text>', 'only cases whose id contains it, or of that suite / seedRef (repeatable)', collect)
-      .option('-v, --verbose', 'show the evidence of non-strict and skipped cases too'),
+      .option('-v, --verbose', 'show the evidence of non-strict and skipped cases too')
+      .option('--no-preflight', 'skip the fast doctor checks before the first case (each instance answers Socket.IO and accepts a valid token)'),
   )
     .addHelpText('after', `\nExamples:\n  gatecheck conform                                  # the bundled reference gateway\n  gatecheck conform --target my-gateway.yml --report-dir reports/ci\n  GATECHECK_JWT_SECRET=... gatecheck conform --url http://127.0.0.1:4001 --url http://127.0.0.1:4002\n${EXIT_HELP}`)
     .action(async (flags, cmd: Command) => exit(await conformCommand(flags, logger(cmd))));
+
+  targetOptions(
+    program
+      .command('doctor')
+      .description('Check a target config against the live target before a suite runs: each check one line with the fix. With no --target/--url it checks the bundled reference gateway.')
+      .addOption(new Option('--dialect <name>', "protocol to check (default: the target config's, else chat-service)").choices(DIALECTS))
+      .option('--json', 'print the checks as JSON on stdout (the lines go to stderr)'),
+  )
+    .addHelpText(
+      'after',
+      `\nChecks, in order:\n  env           every { env: NAME } the config names is set\n  reachability  every instance completes a Socket.IO (Engine.IO v4) handshake\n  world         Kraken: kraken.world.provision answers a world at its resultPath (or the fixed world)\n  tokens        a token for each declared user is accepted on every instance (chat-service: \`connected\` arrives;\n                Kraken: the socket is not refused); a refusal says what came back and the likely fix\n  rest          each declared REST call works and its idPath yields an id (leaves one conversation behind)\n  redis         capabilities.redis.url answers; after one connection the key patterns hold the socket\n  rate-limit    connections refused as rate limited vs limits.connectsPerSecond\n  events        renamed events (config \`events\`) and chat-service's ping are answered (silence: a warning)\n\nExamples:\n  gatecheck doctor --target my-gateway.yml\n  gatecheck doctor --target kraken.yml --json > doctor.json\n\nExit codes:\n  0  every blocking check passed (warnings allowed: the cases they name will not pass)\n  2  the target cannot be tested as configured (a ✗ line), or a usage or config error`,
+    )
+    .action(async (flags, cmd: Command) => exit(await doctorCommand(flags, logger(cmd))));
 
   targetOptions(
     program
