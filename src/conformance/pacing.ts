@@ -27,7 +27,9 @@ export function paceDeadlines(config: TargetConfig, caseCount: number): PacedDea
   const fixedWorld = config.kraken !== undefined && 'fixed' in config.kraken.world;
   const concurrency = Math.min(fixedWorld ? 1 : config.limits.concurrency, caseCount);
   const { caseMs, runMs } = config.timeouts;
-  const pacedCaseMs = Math.ceil(caseMs + (concurrency * MOST_CONNECTS_PER_CASE * 1000) / rate);
+  // A case's connections queue behind those of the cases beside it; under a second of that is noise.
+  const queueMs = Math.ceil((concurrency * MOST_CONNECTS_PER_CASE * 1000) / rate);
+  const pacedCaseMs = queueMs >= 1000 ? caseMs + queueMs : caseMs;
   const runNeedsMs = Math.ceil((caseCount * CONNECTS_PER_CASE * 1000) / rate);
   const pacedRunMs = Math.max(runMs, Math.ceil(runNeedsMs * RUN_MARGIN), pacedCaseMs);
   if (pacedRunMs === runMs && pacedCaseMs <= caseMs) return { config };
@@ -42,12 +44,14 @@ export function paceDeadlines(config: TargetConfig, caseCount: number): PacedDea
   return { config: { ...config, timeouts: { ...config.timeouts, caseMs: pacedCaseMs, runMs: pacedRunMs } }, note };
 }
 
-/** 1 h 5 min, 40 min, 3 min 20 s, 25 s. */
+/** 1 h 5 min, 40 min, 3 min 20 s, 25 s: seconds only below ten minutes. */
 export function duration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (h > 0) return m ? `${h} h ${m} min` : `${h} h`;
-  return s % 60 && m < 10 ? `${m} min ${s % 60} s` : `${m} min`;
+  if (s < 600) return s % 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s / 60} min`;
+  const minutes = Math.round(s / 60);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return `${m} min`;
+  return m ? `${h} h ${m} min` : `${h} h`;
 }

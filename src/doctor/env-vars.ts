@@ -32,7 +32,7 @@ export function checkEnvVars(config: TargetConfig): CheckLine[] {
   return unset.map(({ name, paths }) => ({
     group: 'env',
     status: 'fail',
-    message: `environment variable ${name} is not set (${paths.join(', ')} ${paths.length > 1 ? 'read' : 'reads'} it)`,
+    message: `${paths.join(', ')}: environment variable ${name} is not set`,
     fix: `export ${name}=... before running gatecheck, or give ${paths[0]} another { env: NAME }`,
   }));
 }
