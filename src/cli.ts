@@ -20,7 +20,8 @@ const EXIT_HELP = `
 Exit codes:
   0  every case passed (non-strict deviations allowed unless --strict)
   1  a case failed or errored (for mutants: a bug survived, a deviation was misgraded, a verdict is inconclusive)
-  2  usage, config or target error (bad flags, broken config, unreachable or not a Socket.IO server;
+  2  usage, config or target error (bad flags, broken config, unreachable or not a Socket.IO server,
+     an unset environment variable or a valid token refused before the first case: see gatecheck doctor;
      for mutants, also mutants that could not run here, e.g. no Redis)`;
 
 /**

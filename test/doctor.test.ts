@@ -106,6 +106,15 @@ describe.concurrent('gatecheck doctor', () => {
     expect(conform.stdout).not.toMatch(/errored/);
   });
 
+  it('--help lists the checks and the exit codes', async () => {
+    const run = await runCli(['doctor', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('--target <file>');
+    expect(run.stdout).toMatch(/0 {2}every blocking check passed[\s\S]*2 {2}the target cannot be tested as configured/);
+    const conform = await runCli(['conform', '--help']);
+    expect(conform.stdout).toContain('--no-preflight');
+  });
+
   it('a URL that is not a Socket.IO server: exit 2 on the reachability line', async () => {
     const run = await runCli(['doctor', '--url', notSocketIoUrl], { env: { GATECHECK_JWT_SECRET: SECRET } });
     expect(run.code).toBe(2);
