@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { assertReachable } from '../client/reachability.js';
 import { runConformance, selectCases } from '../conformance/conform.js';
 import { paceDeadlines } from '../conformance/pacing.js';
 import { checkEnvVars } from '../doctor/env-vars.js';
@@ -69,13 +70,15 @@ function reportersFor(flags: ConformFlags, sink: Sink): Array<Reporter<Conforman
 
 /**
  * What stops a run before its first case: an environment variable the config names that is unset
- * (always checked), and unless --no-preflight, an instance that does not answer Socket.IO or refuses a
- * valid token. Answers the lines to print (the failing ones and what they depend on), or undefined.
+ * (always checked), and unless --no-preflight, an instance that does not answer Socket.IO (thrown) or
+ * refuses a valid token. Answers the lines to print (the failing ones and what they depend on), or undefined.
  */
 async function preflight(flags: ConformFlags, config: TargetConfig, suite: DialectModule): Promise<CheckLine[] | undefined> {
   const env = checkEnvVars(config);
   if (env.some((l) => l.status === 'fail')) return env.filter((l) => l.status === 'fail');
   if (flags.preflight === false) return undefined;
+  // An instance that is not Socket.IO is a TargetError, as runConformance reports it without a preflight.
+  await Promise.all(config.instances.map((i) => assertReachable(i.url, config.socketPath)));
   const lines = await runPreflight(config, suite.dialect(config.events));
   return lines.some((l) => l.status === 'fail') ? lines.filter((l) => l.status !== 'ok') : undefined;
 }

@@ -33,6 +33,12 @@ export async function checkTokens(session: DoctorSession, users: DoctorUser[], i
         lines.push({ group: 'tokens', status: 'fail', message: `a connection for ${user.label} to ${url} failed: ${attempt.problem}` });
         continue;
       }
+      if (attempt.refusal.via === 'silence') {
+        // No refusal either: a server without the ready event can be tested, and its cases will say so.
+        const ready = session.dialect.readyEvent ?? 'ready';
+        lines.push({ group: 'tokens', status: 'warn', message: `${user.label} on ${url}: ${attempt.refusal.said}`, fix: `if the server names it otherwise, map it: events: { ${ready}: NAME }; the cases that wait for it will fail` });
+        continue;
+      }
       const expiry = staticTokenExpiry(session, user.id);
       lines.push({
         group: 'tokens',
