@@ -17,6 +17,8 @@ const dir = await mkdtemp(join(tmpdir(), 'gatecheck-doctor-'));
 let redis: ProvidedRedis;
 let chat: ReferenceGateway;
 let kraken: ReferenceGateway;
+/** Kraken with a later release's event names (joinAll became subscribeAll; NestJS's `exception`). */
+let renamed: ReferenceGateway;
 /** One instance refusing a second connection a minute from the same IP, as Kraken v0.1.2 refuses an eleventh. */
 let limited: ReferenceGateway;
 let notSocketIo: Server;
@@ -24,10 +26,11 @@ let notSocketIoUrl: string;
 
 beforeAll(async () => {
   redis = await provideReferenceRedis({});
-  [chat, kraken, limited] = await Promise.all([
+  [chat, kraken, limited, renamed] = await Promise.all([
     startReferenceGateway({ instances: redis.url ? 2 : 1, redisUrl: redis.url, jwtSecret: SECRET }),
     startReferenceGateway({ gateway: 'kraken', instances: 1, jwtSecret: SECRET, extraArgs: krakenModule.reference.extraArgs }),
     startReferenceGateway({ instances: 1, jwtSecret: SECRET, connectLimit: { max: 1, windowMs: 60_000 } }),
+    startReferenceGateway({ gateway: 'kraken', instances: 1, jwtSecret: SECRET, extraArgs: ['--rename', 'joinAll=subscribeAll,error=exception'] }),
   ]);
   notSocketIo = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<html>Cannot GET /socket.io/</html>'));
   await new Promise<void>((r) => notSocketIo.listen(0, '127.0.0.1', r));
@@ -35,7 +38,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  await Promise.all([chat?.stop(), kraken?.stop(), limited?.stop()]);
+  await Promise.all([chat?.stop(), kraken?.stop(), limited?.stop(), renamed?.stop()]);
   await redis?.stop();
   await new Promise((r) => notSocketIo?.close(r));
   await rm(dir, { recursive: true, force: true });
@@ -104,6 +107,21 @@ describe.concurrent('gatecheck doctor', () => {
     expect(conform.code).toBe(2);
     expect(conform.stderr).toContain(line);
     expect(conform.stdout).not.toMatch(/errored/);
+  });
+
+  it('renamed events: answered ones pass, names the server does not know are warnings (exit 0)', async () => {
+    const base = krakenModule.reference.config(renamed.urls, SECRET);
+    const [right, wrong] = await Promise.all([
+      runCli(['doctor', '--target', await configFile('renamed-right', base, (c) => (c.events = { joinAll: 'subscribeAll', error: 'exception' }))], env()),
+      runCli(['doctor', '--target', await configFile('renamed-wrong', base, (c) => (c.events = { joinAll: 'joinEverything', error: 'exception' }))], env()),
+    ]);
+    expect(right.code).toBe(0);
+    expect(right.stdout).toMatch(/✓ events +subscribeAll \(the documented joinAll\) is answered: error event \{"event":"subscribeAll".*"code":"VALIDATION_ERROR"/);
+    expect(right.stdout).toContain('✓ events        exception (the documented error) was received from the server');
+    expect(right.stdout).toContain('0 warnings');
+    expect(wrong.code).toBe(0);
+    expect(wrong.stdout).toContain('! events        joinEverything (the documented joinAll): no answer within 1000 ms (no ack, no error event): the cases that use it will fail');
+    expect(wrong.stdout).toContain('fix: check events.joinAll ("joinEverything") against the server\'s event names');
   });
 
   it('--help lists the checks and the exit codes', async () => {
