@@ -17,6 +17,8 @@ export interface DoctorUser {
 export async function checkTokens(session: DoctorSession, users: DoctorUser[], instances: number[]): Promise<CheckLine[]> {
   const { config } = session;
   const lines: CheckLine[] = [];
+  // Refusals alike (same instance, same answer, same fix) share a line: four world users refused for one wrong secret is one finding.
+  const refusals = new Map<string, { labels: string[]; url: string; said: string; fix: string }>();
   for (const user of users) {
     const attempts = await Promise.all(instances.map(async (i) => ({ i, attempt: await session.connect(user.id, i) })));
     const refused = attempts.filter(({ attempt }) => !attempt.ok);
@@ -39,14 +41,17 @@ export async function checkTokens(session: DoctorSession, users: DoctorUser[], i
         lines.push({ group: 'tokens', status: 'warn', message: `${user.label} on ${url}: ${attempt.refusal.said}`, fix: `if the server names it otherwise, map it: events: { ${ready}: NAME }; the cases that wait for it will fail` });
         continue;
       }
-      const expiry = staticTokenExpiry(session, user.id);
-      lines.push({
-        group: 'tokens',
-        status: 'fail',
-        message: `the token for ${user.label} was refused on ${url}: ${describeRefusal(attempt.refusal)}`,
-        fix: expiry ?? refusalFix(attempt.refusal, config),
-      });
+      const said = describeRefusal(attempt.refusal);
+      const fix = staticTokenExpiry(session, user.id) ?? refusalFix(attempt.refusal, config);
+      const key = [url, fix, said.replace(/"timestamp":"[^"]*"/g, '')].join('\n');
+      const alike = refusals.get(key) ?? { labels: [], url, said, fix };
+      alike.labels.push(user.label);
+      refusals.set(key, alike);
     }
+  }
+  for (const { labels, url, said, fix } of refusals.values()) {
+    const whose = labels.length === 1 ? `the token for ${labels[0]} was` : `the tokens for ${labels.join(', ')} were`;
+    lines.push({ group: 'tokens', status: 'fail', message: `${whose} refused on ${url}: ${said}`, fix });
   }
   return lines;
 }
