@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetConfig } from '../src/config/schema.js';
 import { paceDeadlines } from '../src/conformance/pacing.js';
@@ -122,6 +123,17 @@ describe.concurrent('gatecheck doctor', () => {
     expect(wrong.code).toBe(0);
     expect(wrong.stdout).toContain('! events        joinEverything (the documented joinAll): no answer within 1000 ms (no ack, no error event): the cases that use it will fail');
     expect(wrong.stdout).toContain('fix: check events.joinAll ("joinEverything") against the server\'s event names');
+  });
+
+  it('an expired static token: the fix names the pool entry and when it expired', async () => {
+    const exp = Math.floor(Date.now() / 1000) - 3600;
+    const expired = await new SignJWT({ sub: 'doctor-static-user' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(exp - 60).setExpirationTime(exp).sign(new TextEncoder().encode(SECRET));
+    const file = await configFile('static-expired', chatConfig(), (c) => (c.auth = { static: [{ userId: 'doctor-static-user', token: { env: 'DOCTOR_STATIC_TOKEN' } }] }));
+    const run = await runCli(['doctor', '--target', file], { env: { DOCTOR_STATIC_TOKEN: expired } });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/✗ tokens +the token for auth\.static\[0\] \(doctor-static-user\) was refused on .*UNAUTHORIZED/);
+    expect(run.stdout).toContain(`fix: auth.static[0].token expired at ${new Date(exp * 1000).toISOString()}: issue a new one`);
+    expect(run.stdout).not.toContain(expired.split('.')[2]);
   });
 
   it('--help lists the checks and the exit codes', async () => {
