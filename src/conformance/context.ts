@@ -88,12 +88,14 @@ export class CaseContext extends CaseGrading {
         const refusal = refusalOf('error event', '', first.payload);
         if (refusal.rateLimited || isAuthRefusal(first.payload)) throw new ConnectionRefused(label, refusal, this.config);
       }
-      if (first?.event !== ready) {
+      if (!first) {
         this.fail(`${label} did not receive the ${ready} event for ${label}`, {
           expected: `${ready} within ${timeoutMs} ms`,
           received: `${probe.connected ? `nothing within ${timeoutMs} ms` : 'a disconnect'}; it received: ${probe.inboxSummary()}`,
         });
       }
+      // An error that is no refusal may still be followed by the ready event: wait for it as ever.
+      await this.waitFor(probe, ready, `the ${ready} event for ${label}`);
     }
     return probe;
   }
