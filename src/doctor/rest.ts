@@ -34,18 +34,18 @@ export async function checkChatRest(session: DoctorSession, [a, b, c]: string[])
     }
   };
   const conversationId = await call('createConversation', a, { participantIds: [b], type: 'group', name: `gatecheck doctor ${a}` }, true);
-  const rest4 = declared.filter((n) => n !== 'createConversation');
+  const later = declared.filter((n) => n !== 'createConversation');
   if (conversationId === false || conversationId === undefined) {
-    if (rest4.length) lines.push({ group: 'rest', status: 'skip', message: `not checked without a conversation: ${rest4.map((n) => `rest.${n}`).join(', ')}` });
+    if (later.length) lines.push({ group: 'rest', status: 'skip', message: `not checked without a conversation: ${later.map((n) => `rest.${n}`).join(', ')}` });
     return lines;
   }
-  if (rest4.includes('sendMessage')) await call('sendMessage', a, { conversationId, content: 'gatecheck doctor' });
-  if (rest4.includes('addParticipant') && c) {
+  if (later.includes('sendMessage')) await call('sendMessage', a, { conversationId, content: 'gatecheck doctor' });
+  if (later.includes('addParticipant') && c) {
     const added = await call('addParticipant', a, { conversationId, userId: c });
-    if (added !== false && rest4.includes('removeParticipant')) await call('removeParticipant', a, { conversationId, userId: c });
-  } else if (rest4.includes('removeParticipant')) {
+    if (added !== false && later.includes('removeParticipant')) await call('removeParticipant', a, { conversationId, userId: c });
+  } else if (later.includes('removeParticipant')) {
     lines.push({ group: 'rest', status: 'skip', message: 'rest.removeParticipant: not checked (it needs rest.addParticipant and a third user first)' });
   }
-  if (rest4.includes('leaveConversation')) await call('leaveConversation', b, { conversationId, userId: b });
+  if (later.includes('leaveConversation')) await call('leaveConversation', b, { conversationId, userId: b });
   return lines;
 }
