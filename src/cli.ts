@@ -13,6 +13,7 @@ const loadCommand = async (...a: Parameters<typeof import('./commands/load.js').
 const compareCommand = async (...a: Parameters<typeof import('./commands/compare.js').compareCommand>) => (await import('./commands/compare.js')).compareCommand(...a);
 const baselineWriteCommand = async (...a: Parameters<typeof import('./commands/baseline.js').baselineWriteCommand>) => (await import('./commands/baseline.js')).baselineWriteCommand(...a);
 const matrixCommand = async (...a: Parameters<typeof import('./commands/matrix.js').matrixCommand>) => (await import('./commands/matrix.js')).matrixCommand(...a);
+const doctorCommand = async (...a: Parameters<typeof import('./commands/doctor.js').doctorCommand>) => (await import('./commands/doctor.js')).doctorCommand(...a);
 const initCommand = async (...a: Parameters<typeof import('./commands/init.js').initCommand>) => (await import('./commands/init.js')).initCommand(...a);
 
 const REPORTERS = 'console, json, junit, html, markdown, github';
@@ -27,7 +28,8 @@ Exit codes:
   0  every case passed (non-strict deviations allowed unless --strict)
   1  a case failed or errored (with --baseline: a new failure, or a baseline entry whose case now passes;
      for mutants: a bug survived, a deviation was misgraded, a verdict is inconclusive)
-  2  usage, config or target error (bad flags, broken config, unreachable or not a Socket.IO server;
+  2  usage, config or target error (bad flags, broken config, unreachable or not a Socket.IO server,
+     an unset environment variable or a valid token refused before the first case: see gatecheck doctor;
      for mutants, also mutants that could not run here, e.g. no Redis)`;
 
 /**
@@ -102,10 +104,24 @@ export function buildProgram(): Command {
       .option('-v, --verbose', 'show the evidence of non-strict and skipped cases too')
       .addOption(reporterOption(', with --report-dir also json (report.json), junit (junit.xml) and html (report.html)'))
       .option('--baseline <file>', 'a previous report.json or a baseline file of accepted cases: exit 1 only on a new failure or a baseline entry that now passes')
-      .option('--update-baseline <file>', 'write the baseline file of this run (every failing case accepted with its reason) there'),
+      .option('--update-baseline <file>', 'write the baseline file of this run (every failing case accepted with its reason) there')
+      .option('--no-preflight', 'skip the fast doctor checks before the first case (each instance answers Socket.IO and accepts a valid token)'),
   )
     .addHelpText('after', `\nExamples:\n  gatecheck conform                                  # the bundled reference gateway\n  gatecheck conform --target my-gateway.yml --report-dir reports/ci\n  gatecheck conform --target my-gateway.yml --baseline gatecheck-baseline.yml --reporter console --reporter junit --report-dir reports\n  GATECHECK_JWT_SECRET=... gatecheck conform --url http://127.0.0.1:4001 --url http://127.0.0.1:4002\n${EXIT_HELP}`)
     .action(async (flags, cmd: Command) => exit(await conformCommand(flags, logger(cmd))));
+
+  targetOptions(
+    program
+      .command('doctor')
+      .description('Check a target config against the live target before a suite runs: each check one line with the fix. With no --target/--url it checks the bundled reference gateway.')
+      .addOption(new Option('--dialect <name>', "protocol to check (default: the target config's, else chat-service)").choices(DIALECTS))
+      .option('--json', 'print the checks as JSON on stdout (the lines go to stderr)'),
+  )
+    .addHelpText(
+      'after',
+      `\nChecks, in order:\n  env           every { env: NAME } the config names is set\n  reachability  every instance completes a Socket.IO (Engine.IO v4) handshake\n  world         Kraken: kraken.world.provision answers a world at its resultPath (or the fixed world)\n  tokens        a token for each declared user is accepted on every instance (chat-service: \`connected\` arrives;\n                Kraken: the socket is not refused); a refusal says what came back and the likely fix\n  rest          each declared REST call works and its idPath yields an id (leaves one conversation behind)\n  redis         capabilities.redis.url answers; after one connection the key patterns hold the socket\n  rate-limit    connections refused as rate limited vs limits.connectsPerSecond\n  events        renamed events (config \`events\`) and chat-service's ping are answered (silence: a warning)\n\nExamples:\n  gatecheck doctor --target my-gateway.yml\n  gatecheck doctor --target kraken.yml --json > doctor.json\n\nExit codes:\n  0  every blocking check passed (warnings allowed: the cases they name will not pass)\n  2  the target cannot be tested as configured (a ✗ line), or a usage or config error`,
+    )
+    .action(async (flags, cmd: Command) => exit(await doctorCommand(flags, logger(cmd))));
 
   targetOptions(
     program

@@ -5,10 +5,19 @@ import type { Profile } from '../profiles/profile.js';
 import { compareWithBaseline } from '../baseline/compare.js';
 import { loadBaseline, type Baseline } from '../baseline/file.js';
 import { writeBaseline } from '../baseline/write.js';
-import { runConformance } from '../conformance/conform.js';
+import { assertReachable } from '../client/reachability.js';
+import { runConformance, selectCases } from '../conformance/conform.js';
+import { paceDeadlines } from '../conformance/pacing.js';
+import { checkEnvVars } from '../doctor/env-vars.js';
+import { runPreflight } from '../doctor/preflight.js';
+import type { CheckLine } from '../model/doctor.js';
+import { renderCheckLines } from '../report/doctor-console.js';
+import type { TargetConfig } from '../config/schema.js';
 import { dialectModule } from '../dialects/index.js';
+import type { DialectModule } from '../dialects/types.js';
 import { UsageError } from '../errors.js';
 import { exitCodeFor, type ConformanceReport } from '../model/conformance.js';
+import { chalkFor } from '../report/console.js';
 import { conformanceReporters } from '../report/conformance-reporters.js';
 import { chooseFormats } from '../report/formats.js';
 import { Reporters } from '../report/reporter.js';
@@ -29,6 +38,8 @@ export interface ConformFlags extends TargetFlags {
   baseline?: string;
   /** Write the baseline file of this run there. */
   updateBaseline?: string;
+  /** false with --no-preflight: skip the doctor's fast checks of the live target. */
+  preflight?: boolean;
 }
 
 export async function conformCommand(flags: ConformFlags, logger: Logger): Promise<number> {
@@ -41,13 +52,23 @@ export async function conformCommand(flags: ConformFlags, logger: Logger): Promi
     if (baseline?.dialect && baseline.dialect !== target.config.dialect) throw new UsageError(`baseline ${baseline.file} is for dialect ${baseline.dialect}, the target speaks ${target.config.dialect}`);
     secrets.add(...target.secrets, ...resolveSecretsOf(target.config));
     if (target.warning) sink.say(`note: ${target.warning}\n`);
-    const reporters = new Reporters(sink, conformanceReporters(sink, formats, { dir: flags.reportDir, stdout: flags.json, verbose: flags.verbose }));
+    const suite = dialectModule(target.config.dialect);
     const profile = await profileOf(flags.profile ?? target.config.profile, target.config.dialect, target.summary.configFile);
     if (profile) sink.say(`profile ${profile.name}: the differences it covers are reported as findings\n`);
+    const blocked = await preflight(flags, target.config, suite, profile);
+    if (blocked) {
+      // Like every other exit-2 error, on stderr: stdout stays empty for a --json reader.
+      const errors = new Sink(process.stderr);
+      errors.say(`${renderCheckLines(blocked, chalkFor(process.stderr))}\ngatecheck: the target cannot be tested as configured (gatecheck doctor checks it all; --no-preflight skips this)\n`);
+      return 2;
+    }
+    const paced = paceDeadlines(target.config, selectCases(suite.cases, flags.filter).length);
+    if (paced.note) sink.say(`note: ${paced.note}\n`);
+    const reporters = new Reporters(sink, conformanceReporters(sink, formats, { dir: flags.reportDir, stdout: flags.json, verbose: flags.verbose }));
     const report = await runConformance({
       profile,
-      suite: dialectModule(target.config.dialect),
-      config: target.config,
+      suite,
+      config: paced.config,
       target: target.summary,
       strict: flags.strict,
       filter: flags.filter,
@@ -72,4 +93,19 @@ function profileOf(ref: string | object | undefined, dialect: string, configFile
 export function gateExitCode(report: ConformanceReport, baseline?: Baseline): 0 | 1 {
   if (baseline && report.baseline) return report.baseline.passed ? 0 : 1;
   return exitCodeFor(report);
+}
+
+/**
+ * What stops a run before its first case: an environment variable the config names that is unset
+ * (always checked), and unless --no-preflight, an instance that does not answer Socket.IO (thrown) or
+ * refuses a valid token. Answers the lines to print (the failing ones and what they depend on), or undefined.
+ */
+async function preflight(flags: ConformFlags, config: TargetConfig, suite: DialectModule, profile?: Profile): Promise<CheckLine[] | undefined> {
+  const env = checkEnvVars(config);
+  if (env.some((l) => l.status === 'fail')) return env.filter((l) => l.status === 'fail');
+  if (flags.preflight === false) return undefined;
+  // An instance that is not Socket.IO is a TargetError, as runConformance reports it without a preflight.
+  await Promise.all(config.instances.map((i) => assertReachable(i.url, config.socketPath)));
+  const lines = await runPreflight(config, suite.dialect({ ...profile?.data.events, ...config.events }));
+  return lines.some((l) => l.status === 'fail') ? lines.filter((l) => l.status !== 'ok') : undefined;
 }

@@ -2,6 +2,7 @@ import type { ZodType } from 'zod';
 import type { Outcome } from '../client/outcome.js';
 import { describeOutcome } from '../client/outcome.js';
 import { Probe, WaitTimeout, type ConnectResult, type TokenVia } from '../client/probe.js';
+import { ConnectionRefused, refusalOf } from '../client/refusal.js';
 import { summarize } from '../client/timeline.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Dialect } from '../protocol/types.js';
@@ -86,11 +87,23 @@ export class CaseContext extends CaseGrading {
     const label = `${user.label}${opts.device ? opts.device : ''}@${instance}`;
     const token = await this.env.tokens.valid(user.id);
     const { probe, result } = await this.open({ instance, via: opts.via ?? 'auth', token, label });
-    if (result.kind !== 'connected') {
-      this.fail(`${label} could not connect with a valid token`, { expected: 'a connection', received: `connect_error ${summarize(result)}` });
-    }
+    // A refusal of a valid token is the config's or the server's limiter's doing, not the contract's.
+    if (result.kind !== 'connected') throw new ConnectionRefused(label, refusalOf('connect_error', result.message, result.data), this.config);
     const ready = this.env.dialect.readyEvent;
     if (ready && opts.awaitConnected !== false) {
+      const timeoutMs = this.timeouts.actionMs;
+      const first = await probe.waitForFirst([ready, 'error'], timeoutMs);
+      if (first?.event === 'error') {
+        const refusal = refusalOf('error event', '', first.payload);
+        if (refusal.rateLimited || isAuthRefusal(first.payload)) throw new ConnectionRefused(label, refusal, this.config);
+      }
+      if (!first) {
+        this.fail(`${label} did not receive the ${ready} event for ${label}`, {
+          expected: `${ready} within ${timeoutMs} ms`,
+          received: `${probe.connected ? `nothing within ${timeoutMs} ms` : 'a disconnect'}; it received: ${probe.inboxSummary()}`,
+        });
+      }
+      // An error that is no refusal may still be followed by the ready event: wait for it as ever.
       await this.waitFor(probe, ready, `the ${ready} event for ${label}`);
     }
     return probe;
@@ -184,4 +197,10 @@ export class CaseContext extends CaseGrading {
     for (const p of this.probes) p.close();
     for (const r of this.releases) r();
   }
+}
+
+/** An error event refusing a handshake: chat-service's UNAUTHORIZED, Kraken's AUTH_FAILED. */
+function isAuthRefusal(payload: unknown): boolean {
+  const code = (payload as { code?: unknown } | null)?.code;
+  return code === 'UNAUTHORIZED' || code === 'AUTH_FAILED';
 }

@@ -24,6 +24,8 @@ export interface ReferenceGatewayOptions {
   adapter?: 'pubsub' | 'streams';
   /** Which reference gateway (default chat-service); its mutants and adapters come with it. */
   gateway?: ProtocolName;
+  /** Refuse connections over `max` per client IP per window with connect_error RATE_LIMITED (Kraken v0.1.2: 10/60000). */
+  connectLimit?: { max: number; windowMs: number };
   /** Further flags for the gateway process (e.g. --presence-ttl-ms 800). */
   extraArgs?: string[];
 }
@@ -145,6 +147,7 @@ function launchChild(entry: string, instanceId: string, port: number, opts: Refe
   // A gateway with one adapter has no --adapter flag: it is all it does.
   if (opts.adapter && REFERENCE_GATEWAYS[opts.gateway ?? 'chat-service'].adapters.length > 1) args.push('--adapter', opts.adapter);
   args.push(...(opts.extraArgs ?? []));
+  if (opts.connectLimit) args.push('--connect-limit', `${opts.connectLimit.max}/${opts.connectLimit.windowMs}`);
   if (opts.rateLimit !== undefined) args.push('--rate-limit', opts.rateLimit ? `${opts.rateLimit.max}/${opts.rateLimit.windowMs}` : 'off');
   // Secrets travel in the environment, never in argv (visible to ps).
   const env: NodeJS.ProcessEnv = { ...process.env, GATECHECK_JWT_SECRET: opts.jwtSecret };
