@@ -90,5 +90,5 @@ export function churningUsers(plan: KrakenPlan, s: PresenceSchedule): Map<string
   return out;
 }
 
-/** Voice churn: the first socket of a member joins the world's voice channel each cycle and leaves it, by voice_channel_leave in even cycles and by closing in odd ones. */
+/** Voice churn: the first socket of a member joins the world's voice channel each cycle and leaves it, by voice_channel_leave and by closing in turn (the last cycle by closing). */
 export const churnsVoice = (plan: KrakenPlan, slot: number) => slotRole(plan.params, slot) === 'member' && deviceIndex(plan, slot) === 0;

@@ -63,7 +63,8 @@ async function churn(plan: PresencePlan, slot: number, t: Target, url: string, s
       if (voice) {
         await krakenEmitWithAck(socket, t, 'voice_channel_join', { channelId: world.channels.voice });
         events.emit('counter', 'voice.joins', 1);
-        if (c % 2 === 0) {
+        // Alternate, the last cycle leaving by closing: a gateway that skips the cleanup on close then still lists it.
+        if ((plan.presence.cycles - 1 - c) % 2 === 1) {
           await sleepUntil(off - VOICE_LEAVE_LEAD_MS);
           krakenEmit(socket, t, 'voice_channel_leave', { channelId: world.channels.voice });
           events.emit('counter', 'voice.leaves_by_event', 1);
@@ -149,15 +150,30 @@ async function observe(plan: PresencePlan, slot: number, t: Target, url: string,
     seen.voiceLeft++;
   });
   await joinKraken(socket, t, world.communityId, userId);
+  const joinedAt = Date.now();
   const stopHeartbeat = heartbeat(socket, t, plan);
   try {
     await sleepUntil(plan.endAt - 300);
-    const owed = users.size * s.cycles;
-    const got = (kind: 'online' | 'offline') => [...seen[kind].values()].reduce((n, set) => n + set.size, 0);
+    // An observer that joined late (a slow generator start) is owed only what happened after it joined.
+    const tally = (kind: 'online' | 'offline') => {
+      let owed = 0;
+      let got = 0;
+      for (const u of users.values()) {
+        for (let c = 0; c < s.cycles; c++) {
+          if ((kind === 'online' ? u.online(c) : u.offline(c)) < joinedAt) continue;
+          owed++;
+          if (seen[kind].get(u.userId)?.has(c)) got++;
+        }
+      }
+      return { owed, got, notDeliverable: users.size * s.cycles - owed };
+    };
+    const online = tally('online');
+    const offline = tally('offline');
     for (const name of ['presence.online.received', 'presence.offline.received']) events.emit('counter', name, 0);
-    events.emit('counter', 'presence.online.expected', owed);
-    events.emit('counter', 'presence.offline.expected', owed);
-    events.emit('counter', 'presence.lost', Math.max(0, owed - got('online')) + Math.max(0, owed - got('offline')));
+    events.emit('counter', 'presence.online.expected', online.owed);
+    events.emit('counter', 'presence.offline.expected', offline.owed);
+    events.emit('counter', 'presence.not_deliverable', online.notDeliverable + offline.notDeliverable);
+    events.emit('counter', 'presence.lost', online.owed - online.got + (offline.owed - offline.got));
     events.emit('counter', 'presence.stale_online', [...view.values()].filter((v) => v === 'online').length);
     events.emit('counter', 'presence.stale_offline', 0);
     events.emit('counter', 'presence.observers', 1);

@@ -40,7 +40,18 @@ export const krakenFanoutScenario: LoadScenario = {
     describe: `${params.ratePerSender} msg/s per sender for ${params.sendSeconds} s, every ${vars.dmEvery ?? 4}th a DM`,
     parameters: { dialect: 'kraken', dmEvery: Number(vars.dmEvery ?? 4) },
   }),
+  consoleSection: (report, c) => deliveryRooms(report, c, 'fanout'),
 };
+
+/** What only Kraken counts: deliveries to sockets outside the room, and those owed before a late receiver joined. */
+function deliveryRooms(report: LoadReport, c: ChalkInstance, prefix: string): string[] {
+  const v = report.metrics.values;
+  const leaked = v[`${prefix}.leaked`] ?? 0;
+  return [
+    c.bold('kraken rooms'),
+    `  sent ${v[`${prefix}.sent.channel`] ?? 0} channel messages and ${v[`${prefix}.sent.dm`] ?? 0} DMs; ${leaked > 0 ? c.red(`leaked ${leaked}`) : 'leaked 0'} (deliveries to a socket outside the channel or DM group); not deliverable ${v[`${prefix}.not_deliverable`] ?? 0} (sent before a late receiver joined: Kraken has no history event)`,
+  ];
+}
 
 /** kraken-throughput.yml: the throughput steps over sendMessage / sendDirectMessage. */
 export const krakenThroughputScenario: LoadScenario = {
@@ -54,6 +65,7 @@ export const krakenThroughputScenario: LoadScenario = {
     const sending = throughputScenario.sending(vars, params);
     return { ...sending, parameters: { ...sending.parameters, dialect: 'kraken' } };
   },
+  consoleSection: (report, c) => [...(throughputScenario.consoleSection?.(report, c) ?? []), ...deliveryRooms(report, c, 'throughput')],
 };
 
 /** kraken-presence-storm.yml: users connecting and leaving, presence and voice presence fan-out, stale presence. */
