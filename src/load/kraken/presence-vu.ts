@@ -86,7 +86,7 @@ async function churn(plan: PresencePlan, slot: number, t: Target, url: string, s
  * Stays connected the whole run and holds a view of every churning user (online or offline) and of its
  * world's voice channel. Each cycle it is owed one userOnline and one userOffline per churning user, and
  * one voiceChannelUserJoined and voiceChannelUserLeft for its world's voice churner: received ones are
- * timed from the scheduled connect / last close; a userOffline about a user who still has a socket
+ * timed from the scheduled connect / last close; a userOffline about a user who still had a socket
  * connected is stale (offline while connected); at the end, a user still online in its view is stale
  * (online after leaving), as is a voice participant still listed.
  */
@@ -105,10 +105,6 @@ async function observe(plan: PresencePlan, slot: number, t: Target, url: string,
   const cycleAt = (u: ChurningUser, at: (c: number) => number, now: number) => {
     for (let c = s.cycles - 1; c >= 0; c--) if (at(c) <= now) return c;
     return -1;
-  };
-  const connectedAt = (u: ChurningUser, now: number) => {
-    for (let c = 0; c < s.cycles; c++) if (u.online(c) <= now && now < u.offline(c)) return true;
-    return false;
   };
   const count = (kind: 'online' | 'offline', u: ChurningUser, now: number) => {
     const c = cycleAt(u, kind === 'online' ? u.online : u.offline, now);
@@ -130,14 +126,16 @@ async function observe(plan: PresencePlan, slot: number, t: Target, url: string,
     view.set(u.userId, 'online');
     count('online', u, Date.now());
   });
+  // Offline while connected, judged from the order of events rather than the clock (a slow generator
+  // shifts every moment): a user who stays connected (an owner) never goes offline, and a second
+  // userOffline with no userOnline between means the first came while a socket of the user was still up.
   socket.on(t.dialect.eventName('userOffline'), (p: { userId?: string } | undefined) => {
     if (!p?.userId) return;
-    const now = Date.now();
     const u = users.get(p.userId);
-    if (stable.has(p.userId) || (u && connectedAt(u, now))) return events.emit('counter', 'presence.stale_offline', 1);
+    if (stable.has(p.userId) || (u && view.get(u.userId) === 'offline')) events.emit('counter', 'presence.stale_offline', 1);
     if (!u) return;
     view.set(u.userId, 'offline');
-    count('offline', u, now);
+    count('offline', u, Date.now());
   });
   socket.on(t.dialect.eventName('voiceChannelUserJoined'), (p: { channelId?: string; user?: { id?: string } } | undefined) => {
     if (p?.channelId !== world.channels.voice || !voiceChurner || p.user?.id !== voiceChurner.userId) return;
