@@ -111,3 +111,21 @@ describe('--source-addresses', () => {
     expect(new Set(seen.map((a) => a.replace(/^::ffff:/, '')))).toEqual(new Set(addresses));
   });
 });
+
+describe('gatecheck load: Kraken usage errors, before any gateway starts', () => {
+  it('exits 2 naming the problem', async () => {
+    const { runCli } = await import('../support/cli.js');
+    const cases: Array<[string[], RegExp]> = [
+      [['load', 'presence-storm'], /presence-storm is a kraken scenario; the target speaks chat-service \(add --dialect kraken/],
+      [['load', 'reconnection-storm', '--dialect', 'kraken'], /reconnection-storm is a chat-service scenario; the target speaks kraken/],
+      [['load', 'fanout', '--dialect', 'kraken', '--source-addresses', '127.0.0.9-127.0.0.2'], /--source-addresses: the range 127\.0\.0\.9-127\.0\.0\.2 ends before it starts/],
+      [['load', 'fanout', '--dialect', 'kraken', '--engine', 'socketio-v3'], /--engine socketio-v3: the Kraken scenarios open their own/],
+      [['load', 'presence-storm', '--dialect', 'kraken', '--rate', '5'], /--rate does not apply to presence-storm/],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => runCli(args, { timeoutMs: 30_000 })));
+    runs.forEach((run, i) => {
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(cases[i][1]);
+    });
+  }, 60_000);
+});
