@@ -126,16 +126,22 @@ async function observe(plan: PresencePlan, slot: number, t: Target, url: string,
     view.set(u.userId, 'online');
     count('online', u, Date.now());
   });
-  // Offline while connected, judged from the order of events rather than the clock (a slow generator
-  // shifts every moment): a user who stays connected (an owner) never goes offline, and a second
-  // userOffline with no userOnline between means the first came while a socket of the user was still up.
+  // Offline while connected, judged from the events rather than the schedule (a slow generator shifts
+  // every moment): a user who stays connected (an owner) never goes offline, and a second userOffline
+  // within one online period of the first, with no userOnline between, means the first came while
+  // another socket of the user was still up. (A cycle that failed to join closes a socket that never
+  // went online: its userOffline comes a whole cycle after the previous one, and is not counted.)
+  const lastOffline = new Map<string, number>();
   socket.on(t.dialect.eventName('userOffline'), (p: { userId?: string } | undefined) => {
     if (!p?.userId) return;
+    const now = Date.now();
     const u = users.get(p.userId);
-    if (stable.has(p.userId) || (u && view.get(u.userId) === 'offline')) events.emit('counter', 'presence.stale_offline', 1);
+    const again = u && view.get(u.userId) === 'offline' && now - (lastOffline.get(u.userId) ?? 0) < s.onlineMs;
+    if (stable.has(p.userId) || again) events.emit('counter', 'presence.stale_offline', 1);
     if (!u) return;
     view.set(u.userId, 'offline');
-    count('offline', u, Date.now());
+    lastOffline.set(u.userId, now);
+    count('offline', u, now);
   });
   socket.on(t.dialect.eventName('voiceChannelUserJoined'), (p: { channelId?: string; user?: { id?: string } } | undefined) => {
     if (p?.channelId !== world.channels.voice || !voiceChurner || p.user?.id !== voiceChurner.userId) return;

@@ -9,14 +9,13 @@ import { commonVariables, type LoadScenario, type ScenarioFlags } from '../scena
 import { maxDevices } from './presence-plan.js';
 
 /** Flags every Kraken scenario checks: its VUs open their own sockets, so there is no engine to choose. */
-function checkKrakenFlags(flags: ScenarioFlags, scenario: string): void {
+function checkKrakenFlags(flags: ScenarioFlags): void {
   if (flags.storm) throw new UsageError('--storm applies to the reconnection-storm scenario only');
   if (flags.engine && flags.engine !== 'socketio') throw new UsageError(`--engine ${flags.engine}: the Kraken scenarios open their own socket.io-client sockets; there is no engine to choose`);
   if (flags.sourceAddresses) {
     const parsed = parseSourceAddresses(flags.sourceAddresses);
     if (typeof parsed === 'string') throw new UsageError(`--source-addresses: ${parsed}`);
   }
-  void scenario;
 }
 
 const withSourceAddresses = (flags: ScenarioFlags, vars: Record<string, number | string>) => (flags.sourceAddresses ? { ...vars, sourceAddresses: flags.sourceAddresses } : vars);
@@ -33,7 +32,7 @@ export const krakenFanoutScenario: LoadScenario = {
   file: 'kraken-fanout',
   prefix: 'fanout',
   defaultThresholds: ['fanout.lost == 0', 'fanout.duplicated == 0', 'fanout.leaked == 0', 'vusers.failed == 0'],
-  checkFlags: (flags) => checkKrakenFlags(flags, 'fanout'),
+  checkFlags: (flags) => checkKrakenFlags(flags),
   variables: (flags) => withSourceAddresses(flags, rateVariables(flags)),
   sending: (vars, params) => ({
     seconds: params.sendSeconds,
@@ -59,7 +58,7 @@ export const krakenThroughputScenario: LoadScenario = {
   ...kraken,
   file: 'kraken-throughput',
   defaultThresholds: ['throughput.ack_timeout == 0', 'throughput.leaked == 0', 'vusers.failed == 0'],
-  checkFlags: (flags) => checkKrakenFlags(flags, 'throughput'),
+  checkFlags: (flags) => checkKrakenFlags(flags),
   variables: (flags) => withSourceAddresses(flags, throughputScenario.variables(flags)),
   sending(vars, params) {
     const sending = throughputScenario.sending(vars, params);
@@ -76,7 +75,7 @@ export const krakenPresenceStormScenario: LoadScenario = {
   prefix: 'presence',
   defaultThresholds: ['presence.lost == 0', 'presence.stale_online == 0', 'presence.stale_offline == 0', 'voice.lost == 0', 'voice.stale == 0', 'vusers.failed == 0'],
   checkFlags(flags) {
-    checkKrakenFlags(flags, 'presence-storm');
+    checkKrakenFlags(flags);
     if (flags.rate !== undefined) throw new UsageError('--rate does not apply to presence-storm (it sends no messages); --duration sets how long the users churn');
   },
   variables(flags) {
