@@ -10,7 +10,8 @@ import { assertReachable } from '../client/reachability.js';
 import type { LoadReport } from '../model/load.js';
 import { fanoutParameters } from '../load/plan.js';
 import { resolveScenario } from '../load/scenario.js';
-import { loadScenario } from '../load/scenarios/index.js';
+import { loadScenario, scenarioFileFor } from '../load/scenarios/index.js';
+import { loadTargetConfig } from '../config/load.js';
 import { summarizeArtillery, type ArtilleryOutput } from '../load/summarize.js';
 import { evaluateThresholds, parseThreshold } from '../load/thresholds.js';
 import { parseChangeThreshold } from '../load/change-thresholds.js';
@@ -53,6 +54,8 @@ export interface LoadFlags extends TargetFlags {
   changeThreshold?: string[];
   /** Compare with --baseline even when the runs' parameters differ. */
   allowDifferent?: boolean;
+  /** Kraken scenarios: local addresses to spread the client sockets over (range, list or count). */
+  sourceAddresses?: string;
 }
 
 /** Exit code of a run whose generator was saturated: its numbers measure the generator, not the server. */
@@ -96,7 +99,9 @@ async function compareAdapters(scenarioName: string, flags: LoadFlags, logger: L
 
 async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, out?: NodeJS.WriteStream): Promise<{ code: number; report: LoadReport }> {
   const root = findProjectRoot();
-  const file = resolveScenario(root, scenarioName);
+  // The target's dialect picks the scenario file: a Kraken target runs scenarios/kraken-NAME.yml.
+  const dialect = flags.dialect ?? (flags.target ? (await loadTargetConfig(flags.target)).dialect : 'chat-service');
+  const file = resolveScenario(root, scenarioFileFor(scenarioName, dialect));
   const scenario = loadScenario(file.name);
   if (flags.threshold?.length) flags.threshold.forEach(parseThreshold); // a typo is exit 2 before anything starts
   flags.changeThreshold?.forEach(parseChangeThreshold);
@@ -111,11 +116,11 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
   const merged = { ...file.variables, ...variables };
   scenario.checkFlags(flags, { reference: !flags.target && !flags.url?.length, vars: merged });
   const sink = new Sink(out ?? (flags.json ? process.stderr : process.stdout));
-  const target = await resolveTarget(flags, logger, { rateLimit: null, adapter: flags.adapter });
+  const target = await resolveTarget(flags, logger, { rateLimit: null, adapter: flags.adapter, extraArgs: scenario.referenceArgs });
   const work = await mkdtemp(join(tmpdir(), 'gatecheck-load-'));
   try {
-    if (target.config.dialect !== 'chat-service') {
-      throw new UsageError(`the load scenarios speak the chat-service protocol (message:send, message:new, messages:sync); ${target.config.dialect} is not supported yet`);
+    if (target.config.dialect !== (scenario.dialect ?? 'chat-service')) {
+      throw new UsageError(`scenarios/${file.name}.yml speaks the ${scenario.dialect ?? 'chat-service'} protocol; the target speaks ${target.config.dialect}`);
     }
     // Flags, else the target config's load.thresholds for this scenario, else the scenario's defaults.
     const fromConfig = target.config.load?.thresholds[scenario.name];

@@ -16,7 +16,7 @@ export interface TargetFlags {
 }
 
 /** --target FILE, --url URL..., or (neither) the bundled reference gateway. */
-export async function resolveTarget(flags: TargetFlags, logger: Logger, reference: { rateLimit?: null; adapter?: 'pubsub' | 'streams' } = {}): Promise<StartedTarget> {
+export async function resolveTarget(flags: TargetFlags, logger: Logger, reference: { rateLimit?: null; adapter?: 'pubsub' | 'streams'; extraArgs?: string[] } = {}): Promise<StartedTarget> {
   if (flags.target && flags.url?.length) throw new UsageError('give either --target FILE or --url URL, not both');
   const referenceOnly = (['redisUrl', 'instances', 'mutant', 'drift'] as const).filter((k) => flags[k] !== undefined);
   if ((flags.target || flags.url?.length) && referenceOnly.length) {

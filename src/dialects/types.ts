@@ -22,6 +22,7 @@ export interface DialectModule {
     /** What `gatecheck serve` tells a person exploring it: users to print tokens for, how to test it. */
     explore: { users: string[]; howToTest(urls: string[], secretEnv: string): string };
     /** The target config that describes the started reference gateway. */
-    config(urls: string[], jwtSecret: string, redisUrl?: string): TargetConfig;
+    /** The target config that describes the started reference gateway (started with these extra flags). */
+    config(urls: string[], jwtSecret: string, redisUrl?: string, extraArgs?: string[]): TargetConfig;
   };
 }

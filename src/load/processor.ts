@@ -11,6 +11,9 @@
 import { fanoutPlan, fanoutVu } from './fanout-vu.js';
 import { stormPlan, stormVu } from './storm-vu.js';
 import { throughputPlan, throughputVu } from './throughput-vu.js';
+import { krakenFanoutVu, krakenPlanHook } from './kraken/kraken-vu.js';
+import { krakenPresencePlan, krakenPresenceVu } from './kraken/presence-vu.js';
+import { krakenThroughputPlan, krakenThroughputVu } from './kraken/throughput-vu.js';
 import { step } from './vu-kit.js';
 
 /** fanout.yml `before` hook: the conversations and the schedule every VU follows. */
@@ -25,3 +28,14 @@ export const gatecheckStorm = step(stormVu);
 export const gatecheckThroughputPlan = step(throughputPlan);
 /** throughput.yml VU: senders step through the offered rates, every ack timed per step. */
 export const gatecheckThroughput = step(throughputVu);
+
+/** kraken-fanout.yml `before` hook: the worlds, the paced connects and the schedule. */
+export const gatecheckKrakenFanoutPlan = step(async (context) => void (await krakenPlanHook(context)));
+/** kraken-fanout.yml VU: connect, joinAll, presenceOnline, listen, send channel messages and DMs on schedule. */
+export const gatecheckKrakenFanout = step(krakenFanoutVu);
+/** kraken-throughput.yml `before` hook and VU. */
+export const gatecheckKrakenThroughputPlan = step(krakenThroughputPlan);
+export const gatecheckKrakenThroughput = step(krakenThroughputVu);
+/** kraken-presence-storm.yml `before` hook and VU: observers stay, the others connect and leave each cycle. */
+export const gatecheckKrakenPresencePlan = step(krakenPresencePlan);
+export const gatecheckKrakenPresence = step(krakenPresenceVu);

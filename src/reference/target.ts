@@ -40,6 +40,8 @@ export async function startReferenceTarget(opts: {
   rateLimit?: { max: number; windowMs: number } | null;
   /** Chat gateway only: 'streams' = the Redis streams adapter with connection state recovery (needs Redis). */
   adapter?: 'pubsub' | 'streams';
+  /** Replaces the dialect's extra gateway flags (e.g. Kraken load runs keep the documented TTLs). */
+  extraArgs?: string[];
 }): Promise<StartedTarget> {
   const { reference } = opts.module;
   const redis = await provideReferenceRedis({ redisUrl: opts.redisUrl, logger: opts.logger });
@@ -63,7 +65,7 @@ export async function startReferenceTarget(opts: {
       jwtSecret,
       rateLimit: opts.rateLimit !== undefined ? opts.rateLimit : reference.rateLimit,
       gateway: opts.module.name,
-      extraArgs: [...(reference.extraArgs ?? []), ...(opts.drift ? ['--drift', opts.drift] : [])],
+      extraArgs: [...(opts.extraArgs ?? reference.extraArgs ?? []), ...(opts.drift ? ['--drift', opts.drift] : [])],
       adapter: opts.adapter,
     });
   } catch (err) {
@@ -72,7 +74,7 @@ export async function startReferenceTarget(opts: {
   }
   opts.logger.info({ dialect: opts.module.name, urls: gateway.urls, redis: redis.source, mutant: opts.mutant }, 'reference gateway started');
   return {
-    config: reference.config(gateway.urls, jwtSecret, redis.url),
+    config: reference.config(gateway.urls, jwtSecret, redis.url, opts.extraArgs ?? reference.extraArgs),
     summary: { source: 'reference', instances: gateway.urls, mutant: opts.mutant, redis: redis.source, ...(opts.drift ? { drift: opts.drift } : {}) },
     secrets: [jwtSecret],
     warning,

@@ -24,7 +24,7 @@ export const krakenModule: DialectModule = {
         ' (default world: community-default, channel-general, user-owner, user-member, user-reader, user-outsider; POST /api/test/worlds makes a fresh one)',
     },
     /** docs/kraken-reference-gateway.md, as a target config: a fresh world per case, REST triggers. */
-    config(urls, jwtSecret) {
+    config(urls, jwtSecret, _redisUrl, extraArgs = krakenModule.reference.extraArgs) {
       const raw: TargetConfigInput = {
         dialect: 'kraken',
         instances: urls.map((url, i) => ({ url, name: `reference-${i + 1}` })),
@@ -36,11 +36,18 @@ export const krakenModule: DialectModule = {
             deleteMessage: { method: 'DELETE', path: '/api/messages/{{messageId}}' },
             notify: { method: 'POST', path: '/api/test/notifications', body: { userId: '{{userId}}', type: '{{type}}', data: '{{data}}' } },
           },
-          presenceTtlMs: TTL_MS,
-          voiceTtlMs: TTL_MS,
+          // What the gateway was started with; without the flags it keeps the documents' 60 s TTLs.
+          presenceTtlMs: flagValue(extraArgs, '--presence-ttl-ms'),
+          voiceTtlMs: flagValue(extraArgs, '--voice-ttl-ms'),
         },
       };
       return parseTargetConfig(raw, 'reference target');
     },
   },
 };
+
+/** The number a flag of the gateway's command line was given, if any. */
+function flagValue(args: string[] | undefined, flag: string): number | undefined {
+  const i = args?.indexOf(flag) ?? -1;
+  return i >= 0 && args ? Number(args[i + 1]) : undefined;
+}

@@ -14,6 +14,9 @@ export interface ScenarioFlags {
   ramp?: number;
   settle?: number;
   storm?: 'transport' | 'instance';
+  engine?: string;
+  /** Local addresses to spread client sockets over (Kraken scenarios): a range, a list or a count. */
+  sourceAddresses?: string;
 }
 
 /** How long a run sends and what it offers, from the merged scenario variables. */
@@ -42,6 +45,12 @@ export interface ScenarioRun {
  */
 export interface LoadScenario {
   name: string;
+  /** Its file in scenarios/ when not NAME.yml (the Kraken scenarios: kraken-NAME.yml). */
+  file?: string;
+  /** The protocol its VUs speak (default chat-service). */
+  dialect?: 'chat-service' | 'kraken';
+  /** Replaces the reference gateway's extra flags for this scenario. */
+  referenceArgs?: string[];
   /** The prefix of its figures: fanout.*, storm.*, throughput.*. */
   prefix: string;
   defaultThresholds: string[];

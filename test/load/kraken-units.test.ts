@@ -1,0 +1,131 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, describe, expect, it } from 'vitest';
+import { senderSchedule } from '../../src/load/kraken/kraken-vu.js';
+import { audience, connectAt, isKrakenSender, owed, pacedRampSeconds, slotRole, type KrakenPlan } from '../../src/load/kraken/plan.js';
+import { churningUsers, presenceSchedule } from '../../src/load/kraken/presence-plan.js';
+import { FANOUT_DEFAULTS, slotInstance } from '../../src/load/plan.js';
+import { parseSourceAddresses, sourceAddressOptions } from '../../src/load/source-addresses.js';
+
+const world = (tag: string) => ({
+  communityId: `c-${tag}`,
+  users: { owner: `owner-${tag}`, member: `member-${tag}`, reader: `reader-${tag}`, outsider: `outsider-${tag}` },
+  channels: { general: `general-${tag}`, secret: `secret-${tag}`, voice: `voice-${tag}` },
+  dmGroups: { ownerMember: `dm-om-${tag}`, ownerReader: `dm-or-${tag}` },
+  aliasGroups: { team: `team-${tag}` },
+});
+
+function plan(overrides: Partial<KrakenPlan> = {}, connections = 16): KrakenPlan {
+  const params = { ...FANOUT_DEFAULTS, connections, groupSize: 4, ratePerSender: 5, sendSeconds: 2 };
+  return {
+    runId: 'r1', instances: ['http://a', 'http://b'], params, conversations: [], worlds: Array.from({ length: connections / 4 }, (_, i) => world(String(i))),
+    connectsPerSecond: 0, connectFrom: 1_000_000, dmEvery: 4, heartbeatMs: 0, startAt: 2_000_000, sendUntil: 2_002_000, endAt: 2_004_000, ...overrides,
+  };
+}
+
+describe('Kraken load plan', () => {
+  it('lays out each group as owner, member, reader, member; readers never send', () => {
+    const p = plan();
+    expect([0, 1, 2, 3, 4].map((s) => slotRole(p.params, s))).toEqual(['owner', 'member', 'reader', 'member', 'owner']);
+    expect(isKrakenSender({ ...p.params, sendersPerGroup: 3 }, 2)).toBe(false);
+    expect(isKrakenSender({ ...p.params, sendersPerGroup: 3 }, 1)).toBe(true);
+  });
+
+  it('owes a channel message to every world mate and a DM to the owner-member group only; another world is a leak', () => {
+    const p = plan();
+    expect(audience(p, 0, 'channel').total).toBe(3);
+    expect(audience(p, 0, 'dm').total).toBe(2);
+    expect(owed(p, 0, 2, 'dm')).toBe(false);
+    expect(owed(p, 0, 3, 'dm')).toBe(true);
+    expect(owed(p, 0, 5, 'channel')).toBe(false);
+    // A fixed world: every VU of the run is a world mate.
+    const fixed = plan({ worlds: [world('fixed')] });
+    expect(audience(fixed, 0, 'channel').total).toBe(15);
+    expect(owed(fixed, 0, 5, 'channel')).toBe(true);
+  });
+
+  it('paces connects per instance: each instance its own 1/connectsPerSecond spacing, not one global pacer', () => {
+    const p = plan({ connectsPerSecond: 10 });
+    const byInstance = new Map<number, number[]>();
+    for (let s = 0; s < 16; s++) {
+      const i = slotInstance(2, s, 4);
+      byInstance.set(i, [...(byInstance.get(i) ?? []), connectAt(p, s) - p.connectFrom]);
+    }
+    for (const times of byInstance.values()) expect(times).toEqual(times.map((_, k) => k * 100));
+    // Two instances connect at once: 16 connections take 0.8 s, not 1.6 s.
+    expect(pacedRampSeconds(16, 2, 10)).toBe(0.8);
+    expect(connectAt(plan(), 5)).toBe(0);
+  });
+
+  it('replays a sender\'s schedule (what a late receiver could not have had)', () => {
+    const times = [...senderSchedule(plan(), 0, 4)];
+    expect(times).toHaveLength(10);
+    expect(times[1].intendedAt - times[0].intendedAt).toBe(200);
+  });
+
+  it('expects offline only after a user\'s last churning socket closed', () => {
+    const p = plan();
+    const users = churningUsers(p, presenceSchedule({ cycles: 2, onlineSeconds: 1.5, offlineSeconds: 1 }, p));
+    expect(users.size).toBe(8); // member and reader of 4 worlds; owners observe and stay
+    const member = users.get('member-0')!;
+    expect(member.offline(0) - member.online(0)).toBe(2000); // its second device comes 500 ms later
+    expect(users.get('reader-0')!.offline(0) - users.get('reader-0')!.online(0)).toBe(1500);
+  });
+});
+
+describe('--source-addresses', () => {
+  it('reads a range, a count and a list, and says what is wrong with a bad spec', () => {
+    expect(parseSourceAddresses('127.0.0.2-127.0.0.4')).toEqual(['127.0.0.2', '127.0.0.3', '127.0.0.4']);
+    expect(parseSourceAddresses('3')).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.3']);
+    expect(parseSourceAddresses('127.0.0.5, 127.0.0.7')).toEqual(['127.0.0.5', '127.0.0.7']);
+    expect(parseSourceAddresses('127.0.0.9-127.0.0.2')).toMatch(/ends before it starts/);
+    expect(parseSourceAddresses('127.0.0.1-127.0.2.1')).toMatch(/at most 254/);
+    expect(parseSourceAddresses('localhost')).toMatch(/not an IPv4 address/);
+  });
+
+  const http = createServer();
+  const server = new Server(http);
+  const sockets: Socket[] = [];
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await new Promise((r) => server.close(r));
+  });
+
+  it('makes the server see connections from each address, over websocket and polling', async () => {
+    const seen: string[] = [];
+    server.on('connection', (s) => seen.push(s.conn.remoteAddress));
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    const addresses = parseSourceAddresses('127.0.0.2-127.0.0.4') as string[];
+    const connect = (address: string, transport: 'websocket' | 'polling') =>
+      new Promise<void>((resolve, reject) => {
+        const s = io(url, { transports: [transport], forceNew: true, reconnection: false, ...(sourceAddressOptions(url, address) as object) });
+        sockets.push(s);
+        s.once('connect', () => resolve());
+        s.once('connect_error', reject);
+      });
+    await Promise.all([...addresses.map((a) => connect(a, 'websocket')), ...addresses.map((a) => connect(a, 'polling'))]);
+    expect(seen).toHaveLength(6);
+    expect(new Set(seen.map((a) => a.replace(/^::ffff:/, '')))).toEqual(new Set(addresses));
+  });
+});
+
+describe('gatecheck load: Kraken usage errors, before any gateway starts', () => {
+  it('exits 2 naming the problem', async () => {
+    const { runCli } = await import('../support/cli.js');
+    const cases: Array<[string[], RegExp]> = [
+      [['load', 'presence-storm'], /presence-storm is a kraken scenario; the target speaks chat-service \(add --dialect kraken/],
+      [['load', 'reconnection-storm', '--dialect', 'kraken'], /reconnection-storm is a chat-service scenario; the target speaks kraken/],
+      [['load', 'fanout', '--dialect', 'kraken', '--source-addresses', '127.0.0.9-127.0.0.2'], /--source-addresses: the range 127\.0\.0\.9-127\.0\.0\.2 ends before it starts/],
+      [['load', 'fanout', '--dialect', 'kraken', '--engine', 'socketio-v3'], /--engine socketio-v3: the Kraken scenarios open their own/],
+      [['load', 'presence-storm', '--dialect', 'kraken', '--rate', '5'], /--rate does not apply to presence-storm/],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => runCli(args, { timeoutMs: 30_000 })));
+    runs.forEach((run, i) => {
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(cases[i][1]);
+    });
+  }, 60_000);
+});
