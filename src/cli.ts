@@ -139,6 +139,7 @@ export function buildProgram(): Command {
       .addOption(new Option('--adapter <name>', 'reference gateway only: Redis pub/sub adapter, or the streams adapter with connection state recovery').choices(['pubsub', 'streams']))
       .option('--compare-adapters', 'reference gateway: run the scenario on Redis pub/sub, then on Redis streams with connection state recovery, and compare')
       .addOption(new Option('--storm <mode>', 'reconnection-storm: drop every transport at once, or kill and restart one reference instance').choices(['transport', 'instance']))
+      .option('--profile <name|file>', "how the target differs from its document (see conform --profile); every payload the Kraken VUs send follows it")
       .option('--source-addresses <spec>', 'kraken scenarios: spread client sockets over these local addresses, e.g. 127.0.0.2-127.0.0.9, a comma list, or a count N (127.0.0.1..N); ~28k connections per address')
       .option('--threshold <expr>', 'a pass condition, e.g. "p99(fanout.latency_ms) < 250" or "fanout.lost == 0" (repeatable; replaces the scenario\'s defaults)', collect)
       .option('--report-dir <dir>', 'write report.json, artillery.json (raw) and report.html there')

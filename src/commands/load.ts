@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { loadProfile } from '../profiles/load.js';
 import type { Logger } from 'pino';
 import type { TargetConfig } from '../config/schema.js';
 import { TargetError, UsageError } from '../errors.js';
@@ -56,6 +57,8 @@ export interface LoadFlags extends TargetFlags {
   allowDifferent?: boolean;
   /** Kraken scenarios: local addresses to spread the client sockets over (range, list or count). */
   sourceAddresses?: string;
+  /** How the target differs from its document (a shipped profile's name or a file); the workers apply it. */
+  profile?: string;
 }
 
 /** Exit code of a run whose generator was saturated: its numbers measure the generator, not the server. */
@@ -128,6 +131,12 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
     const thresholds = chosen.map(parseThreshold);
     secrets.add(...target.secrets, ...resolveSecretsOf(target.config));
     if (target.warning) sink.say(`note: ${target.warning}\n`);
+    // A profile that does not load is a config error now, not a crash in every Artillery worker.
+    const profileRefGiven = flags.profile ?? target.config.profile;
+    if (profileRefGiven) {
+      const profile = await loadProfile(profileRefGiven, target.config.dialect, flags.target ? dirname(resolve(flags.target)) : process.cwd());
+      sink.say(`profile ${profile.name}: the load VUs send what it says this server wants\n`);
+    }
     // An unreachable target is a target error within seconds, not an Artillery run full of failed VUs.
     await Promise.all(target.config.instances.map((i) => assertReachable(i.url, target.config.socketPath)));
     const { file: targetFile, env } = await processorTarget(target.config, flags.target, work);
@@ -160,7 +169,7 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
       scenarioFile: file.path,
       outputFile: rawFile,
       overrides,
-      env: { GATECHECK_TARGET: targetFile, GATECHECK_TARGET_URL: target.config.instances[0].url, ...finerPeriods(runSeconds), ...env },
+      env: { GATECHECK_TARGET: targetFile, GATECHECK_TARGET_URL: target.config.instances[0].url, ...finerPeriods(runSeconds), ...(flags.profile ? { GATECHECK_PROFILE: profileRef(flags.profile) } : {}), ...env },
       deadlineMs: (runSeconds + 60) * 1000,
       onProgress: say,
       onPlan: (plan) => {
@@ -203,6 +212,11 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
     await target.stop();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** A profile file is handed to the workers as an absolute path (they run elsewhere); a name as it is. */
+function profileRef(ref: string): string {
+  return /[\\/]|\.(ya?ml|json)$/.test(ref) ? resolve(ref) : ref;
 }
 
 /**

@@ -5,6 +5,9 @@ import type { TargetConfig } from '../config/schema.js';
 import { protocolFor, type Dialect } from '../protocol/index.js';
 import { createTokenSource, type TokenSource } from '../auth/tokens.js';
 import { batched, flushMetrics } from './metric-batch.js';
+import { dirname, resolve } from 'node:path';
+import { loadProfile } from '../profiles/load.js';
+import type { Profile } from '../profiles/profile.js';
 
 /** What Artillery hands a function step. */
 export interface Events {
@@ -19,6 +22,8 @@ export interface Target {
   config: TargetConfig;
   tokens: TokenSource;
   dialect: Dialect;
+  /** How the server differs from its document (GATECHECK_PROFILE, else the config's `profile`). */
+  profile?: Profile;
 }
 
 let target: Promise<Target> | undefined;
@@ -28,7 +33,9 @@ export function loadTarget(): Promise<Target> {
     const file = process.env.GATECHECK_TARGET;
     if (!file) throw new Error('GATECHECK_TARGET is not set: it names the target config file (see scenarios/README.md)');
     const config = await loadTargetConfig(file);
-    return { config, tokens: createTokenSource(config), dialect: protocolFor(config.dialect, config.events) };
+    const ref = process.env.GATECHECK_PROFILE || config.profile;
+    const profile = ref ? await loadProfile(ref, config.dialect, dirname(resolve(file))) : undefined;
+    return { config, tokens: createTokenSource(config), profile, dialect: protocolFor(config.dialect, { ...profile?.data.events, ...config.events }) };
   })();
   return target;
 }
