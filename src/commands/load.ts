@@ -3,14 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { TargetConfig } from '../config/schema.js';
-import { TargetError, UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { runArtillery, type PlanAnnouncement } from '../load/artillery-run.js';
 import { assertReachable } from '../client/reachability.js';
 import type { LoadReport } from '../model/load.js';
+import { ConnectPhase, MAX_PHASE_MS } from '../load/connect-phase.js';
 import { fanoutParameters } from '../load/plan.js';
+import { artilleryFailure, LoadInterrupted, LoadRunError } from '../load/run-failure.js';
 import { resolveScenario } from '../load/scenario.js';
 import { loadScenario } from '../load/scenarios/index.js';
-import { summarizeArtillery, type ArtilleryOutput } from '../load/summarize.js';
+import { connectionValues, summarizeArtillery, type ArtilleryOutput } from '../load/summarize.js';
 import { evaluateThresholds, parseThreshold } from '../load/thresholds.js';
 import { adapterComparison } from '../report/load-console.js';
 import { loadReporters } from '../report/load-reporters.js';
@@ -53,8 +55,25 @@ export function loadExitCode(thresholdsHeld: boolean, saturated: boolean, allowS
 const SECRET_ENV = 'GATECHECK_LOAD_JWT_SECRET';
 
 export async function loadCommand(scenarioName: string, flags: LoadFlags, logger: Logger): Promise<number> {
-  if (!flags.compareAdapters) return (await runLoad(scenarioName, flags, logger)).code;
-  return compareAdapters(scenarioName, flags, logger);
+  // Ctrl-C or a SIGTERM: Artillery is killed, the gateway stopped and the temp dir removed (the
+  // finally blocks run), then gatecheck exits 130. A SIGKILL is the orphan watchdogs' job.
+  const interrupted = new AbortController();
+  const onSignal = () => interrupted.abort();
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  try {
+    if (!flags.compareAdapters) return (await runLoad(scenarioName, flags, logger, undefined, interrupted.signal)).code;
+    return await compareAdapters(scenarioName, flags, logger, interrupted.signal);
+  } catch (err) {
+    if (err instanceof LoadInterrupted) {
+      process.stderr.write('gatecheck: interrupted; Artillery stopped, the gateway stopped, temp files removed\n');
+      return 130;
+    }
+    if (!(err instanceof LoadRunError)) throw err;
+    process.stderr.write(`gatecheck: ${secrets.text(err.message)}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
 }
 
 /**
@@ -62,15 +81,16 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
  * connection state recovery, and the figures side by side: pub/sub cannot give a client back what it
  * missed while away (messages:sync has to), streams can.
  */
-async function compareAdapters(scenarioName: string, flags: LoadFlags, logger: Logger): Promise<number> {
+async function compareAdapters(scenarioName: string, flags: LoadFlags, logger: Logger, abort: AbortSignal): Promise<number> {
   if (flags.target || flags.url?.length || flags.adapter) throw new UsageError('--compare-adapters runs the bundled reference gateway on each adapter: it takes no --target, --url or --adapter');
   const human = flags.json ? process.stderr : process.stdout;
   const sink = new Sink(human);
   const runs: Array<{ adapter: 'pubsub' | 'streams'; code: number; report: LoadReport }> = [];
   for (const adapter of ['pubsub', 'streams'] as const) {
+    if (abort.aborted) break;
     sink.say(`\n=== adapter: ${adapter} ===\n`);
     const reportDir = flags.reportDir ? join(flags.reportDir, adapter) : undefined;
-    const { code, report } = await runLoad(scenarioName, { ...flags, adapter, reportDir, json: false, compareAdapters: false }, logger, human);
+    const { code, report } = await runLoad(scenarioName, { ...flags, adapter, reportDir, json: false, compareAdapters: false }, logger, human, abort);
     runs.push({ adapter, code, report });
   }
   const comparison = adapterComparison(runs.map((r) => ({ adapter: r.adapter, report: r.report })));
@@ -80,7 +100,7 @@ async function compareAdapters(scenarioName: string, flags: LoadFlags, logger: L
   return Math.max(...runs.map((r) => r.code));
 }
 
-async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, out?: NodeJS.WriteStream): Promise<{ code: number; report: LoadReport }> {
+async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, out?: NodeJS.WriteStream, abort?: AbortSignal): Promise<{ code: number; report: LoadReport }> {
   const root = findProjectRoot();
   const file = resolveScenario(root, scenarioName);
   const scenario = loadScenario(file.name);
@@ -99,6 +119,9 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
     if (target.config.dialect !== 'chat-service') {
       throw new UsageError(`the load scenarios speak the chat-service protocol (message:send, message:new, messages:sync); ${target.config.dialect} is not supported yet`);
     }
+    if (!target.config.rest?.createConversation) {
+      throw new ConfigError(`the ${scenario.name} scenario creates its conversations through the target's REST API, and this target declares no rest.createConversation${flags.url?.length ? ' (--url gives only socket URLs: write a target config with `gatecheck init` and pass it with --target)' : ''}`);
+    }
     // Flags, else the target config's load.thresholds for this scenario, else the scenario's defaults.
     const fromConfig = target.config.load?.thresholds[scenario.name];
     const chosen = flags.threshold?.length ? flags.threshold : fromConfig?.length ? fromConfig : [...scenario.defaultThresholds, ...(scenario.thresholdsFor?.(target.config) ?? [])];
@@ -115,6 +138,32 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
 
     const params = fanoutParameters(merged);
     const sending = scenario.sending(merged, params);
+    // Sending starts once every VU connected (or the deadline passed), so the settle only has to carry
+    // that news to the VUs: 1 s unless asked.
+    const settleMs = (flags.settle ?? 1) * 1000;
+    let announced: PlanAnnouncement | undefined;
+    let sendingStartsAt: number | undefined;
+    let cancelFault = () => {};
+    const scheduleFault = () => {
+      if (!announced || sendingStartsAt === undefined) return;
+      const shift = sendingStartsAt - announced.startAt;
+      const plan = { ...announced, startAt: sendingStartsAt, sendUntil: announced.sendUntil + shift, endAt: announced.endAt + shift, ...(announced.storm ? { storm: { ...announced.storm, at: announced.storm.at + shift } } : {}) };
+      cancelFault = scenario.onPlan?.(plan, run) ?? cancelFault;
+    };
+    const phase = new ConnectPhase({
+      planned: params.connections,
+      instances: target.config.instances.length,
+      rampMs: params.rampSeconds * 1000,
+      connectMs: target.config.timeouts.connectMs,
+      settleMs,
+      connectsPerSecond: target.config.limits.connectsPerSecond,
+      onRelease: (startAt, results) => {
+        say(describeConnectPhase(results, settleMs));
+        sendingStartsAt = startAt;
+        scheduleFault();
+      },
+    });
+    const phaseUrl = await phase.start();
     const overrides = {
       config: {
         variables,
@@ -126,31 +175,35 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
     const runSeconds = params.rampSeconds + params.settleSeconds + sending.seconds + params.drainSeconds;
     sink.say(`gatecheck load ${scenario.name}: ${params.connections} connections over ${target.config.instances.length} instance(s), ${sending.describe} (engine ${flags.engine})\n`);
 
-    let announced: PlanAnnouncement | undefined;
-    let cancelFault = () => {};
     const rawFile = join(work, 'artillery.json');
     const artillery = await runArtillery({
       projectRoot: root,
       scenarioFile: file.path,
       outputFile: rawFile,
       overrides,
-      env: { GATECHECK_TARGET: targetFile, GATECHECK_TARGET_URL: target.config.instances[0].url, ...env },
-      deadlineMs: (runSeconds + 60) * 1000,
+      // The engine's own connection goes to the phase's placeholder Socket.IO server, not the target.
+      env: { GATECHECK_TARGET: targetFile, GATECHECK_TARGET_URL: phaseUrl, GATECHECK_COORDINATOR_URL: phaseUrl, ...env },
+      deadlineMs: (runSeconds + 60) * 1000 + MAX_PHASE_MS,
+      workDir: work,
+      abort,
       onProgress: say,
       onPlan: (plan) => {
         announced = plan;
-        say(`plan ${plan.runId}: sending ${plan.startAt}..${plan.sendUntil}, VUs end ${plan.endAt} (epoch ms)`);
-        cancelFault = scenario.onPlan?.(plan, run) ?? cancelFault;
+        say(`plan ${plan.runId}: the connection phase starts; sending ${Math.round((plan.sendUntil - plan.startAt) / 1000)} s once every VU is connected`);
+        scheduleFault();
       },
-    });
+    }).finally(() => phase.stop());
     cancelFault();
+    if (abort?.aborted) throw new LoadInterrupted();
+    const connection = phase.results();
     let raw: ArtilleryOutput;
     try {
       raw = JSON.parse(await readFile(rawFile, 'utf8'));
     } catch {
-      throw new TargetError(`Artillery ended (exit ${artillery.exitCode}) without a report; its last output:\n${secrets.text(artillery.tail.trim())}`);
+      throw artilleryFailure(artillery.exitCode, artillery.tail);
     }
     const { metrics, timeline } = summarizeArtillery(raw, { prefix: scenario.prefix, instanceCount: target.config.instances.length, steps: sending.steps, groupSize: params.groupSize });
+    Object.assign(metrics.values, connectionValues(connection));
     if (announced && scenario.afterRun) Object.assign(metrics.values, await scenario.afterRun(announced, run));
     const generator = artillery.generator(metrics.values['generator.loop_lag_p99_ms.max'] ?? 0);
     const results = evaluateThresholds(thresholds, metrics.values);
@@ -163,9 +216,10 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - started),
       // Senders and receivers of a conversation share one process, so latency never crosses clocks (docs/distributed.md).
-      parameters: { ...params, engine: flags.engine, latencyClock: 'one generator process', ...(target.summary.source === 'reference' ? { adapter: flags.adapter ?? 'pubsub' } : {}), ...sending.parameters, artilleryExitCode: artillery.exitCode ?? -1 },
+      parameters: { ...params, settleSeconds: settleMs / 1000, engine: flags.engine, latencyClock: 'one generator process', ...(target.summary.source === 'reference' ? { adapter: flags.adapter ?? 'pubsub' } : {}), ...sending.parameters, artilleryExitCode: artillery.exitCode ?? -1 },
       metrics,
       timeline,
+      connection,
       thresholds: results,
       generator,
       passed: ok && !generator.saturated,
@@ -176,6 +230,15 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
     await target.stop();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The console line that ends the connection phase: what it measured and how it paced the ramp. */
+function describeConnectPhase(r: ReturnType<ConnectPhase['results']>, settleMs: number): string {
+  const pacing = r.connectsPerSecondLimit ? `at most ${r.connectsPerSecondLimit} connects/s per instance (limits.connectsPerSecond)` : `paced by connect latency: up to ${r.peakHandshakesInFlight} handshakes in flight per instance`;
+  const latency = r.latencyMs ? `connect p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, max ${r.latencyMs.max} ms` : 'no handshake completed';
+  const phaseS = r.phaseMs === undefined ? '' : ` in ${(r.phaseMs / 1000).toFixed(1)} s`;
+  const missing = [r.refused && `${r.refused} refused`, r.timedOut && `${r.timedOut} timed out`, r.neverReported && `${r.neverReported} not yet connected`].filter(Boolean);
+  return `connection phase: ${r.connected} of ${r.planned} connected${phaseS} (${pacing}; ${latency})${missing.length ? `; ${missing.join(', ')}` : ''}; sending starts in ${(settleMs / 1000).toFixed(1)} s`;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { fanoutPlan, runVu, sendOnSchedule, syncInto } from './fanout-vu.js';
-import { groupPeers, isSender, slotUser, type FanoutPlan } from './plan.js';
+import { fanoutPlan, presentPeers, runVu, sendOnSchedule, syncInto } from './fanout-vu.js';
+import { isSender, slotUser, type FanoutPlan } from './plan.js';
 import { readyEventOf, sleepUntil, type Events, type VuContext } from './vu-kit.js';
 
 /** Storm knobs (scenario variables): mode, when after the first send, how long an instance (or the receivers) stay down. */
@@ -27,7 +27,7 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
   await runVu(context, events, { prefix: 'storm', hook: 'gatecheckStormPlan', reconnection: true }, async ({ plan, slot, t, instance, socket: s, receiver, conversationId }) => {
     const storm = plan.storm!;
     // What this VU last heard about each peer: at the end every peer is connected, so none may be offline.
-    const peers = new Set(groupPeers(plan.params, slot).map((p) => slotUser(plan.runId, p)));
+    const peers = new Set(presentPeers(plan, slot).map((p) => slotUser(plan.runId, p)));
     const lastPresence = new Map<string, 'online' | 'offline'>();
     const presence = (state: 'online' | 'offline') => (p: { userId?: string; conversationId?: string } | undefined) => {
       if (p?.userId && peers.has(p.userId) && (p.conversationId === undefined || p.conversationId === conversationId)) lastPresence.set(p.userId, state);

@@ -1,4 +1,4 @@
-import type { DeliveryCounts, HistogramSummary, LoadPeriod, LoadReport, PerSenderDelivery, ThroughputStep } from '../model/load.js';
+import type { ConnectionResults, DeliveryCounts, HistogramSummary, LoadPeriod, LoadReport, PerSenderDelivery, ThroughputStep } from '../model/load.js';
 import { slotInstance } from './plan.js';
 import { LATENCY_BUCKETS_MS } from './stamp.js';
 
@@ -49,6 +49,7 @@ export function summarizeArtillery(raw: ArtilleryOutput, opts: SummaryOptions): 
   const latencyBuckets = [...LATENCY_BUCKETS_MS.map(String), '+Inf'].map((le) => ({ le, count: c(`${prefix}.latency_bucket.${le}`) }));
   const hasDeliveries = counters[`${prefix}.sent`] !== undefined || counters[`${prefix}.expected`] !== undefined;
   const total = hasDeliveries ? delivery(c(`${prefix}.expected`), c(`${prefix}.received`), c(`${prefix}.duplicated`), c(`${prefix}.out_of_order`)) : undefined;
+  if (total && c(`${prefix}.not_deliverable`)) total.notDeliverable = c(`${prefix}.not_deliverable`);
 
   const senders = new Set<string>();
   for (const name of Object.keys(counters)) {
@@ -75,6 +76,7 @@ export function summarizeArtillery(raw: ArtilleryOutput, opts: SummaryOptions): 
     values[`${prefix}.duplicated`] = total.duplicated;
     values[`${prefix}.out_of_order`] = total.outOfOrder;
     values[`${prefix}.senders_with_loss`] = perSender.filter((p) => p.lost > 0).length;
+    values[`${prefix}.not_deliverable`] = c(`${prefix}.not_deliverable`);
     values[`${prefix}.late_join`] = c(`${prefix}.late_join`);
     values[`${prefix}.late_join_synced`] = c(`${prefix}.late_join_synced`);
   }
@@ -122,6 +124,21 @@ export function summarizeArtillery(raw: ArtilleryOutput, opts: SummaryOptions): 
     },
     timeline,
   };
+}
+
+/** The connection phase as threshold values: connect.connected, connect.failed, connect.latency_ms.p95... */
+export function connectionValues(r: ConnectionResults): Record<string, number> {
+  const out: Record<string, number> = {
+    'connect.planned': r.planned,
+    'connect.connected': r.connected,
+    'connect.refused': r.refused,
+    'connect.timed_out': r.timedOut,
+    'connect.never_reported': r.neverReported,
+    'connect.failed': r.refused + r.timedOut + r.neverReported,
+    'connect.late': r.late,
+  };
+  if (r.latencyMs) for (const [k, v] of Object.entries(r.latencyMs)) out[`connect.latency_ms.${k}`] = v;
+  return out;
 }
 
 /** One row per step, as Artillery counted it. */
