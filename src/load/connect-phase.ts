@@ -125,7 +125,7 @@ export class ConnectPhase {
       neverReported: Math.max(0, this.opts.planned - all.length),
       latencyMs: latencies.length ? { p50: q(50), p95: q(95), p99: q(99), max: latencies.at(-1)!, count: latencies.length } : undefined,
       phaseMs: this.release && this.firstAskAt !== undefined ? this.release.at - this.firstAskAt : undefined,
-      peakHandshakesInFlight: Math.max(...this.pacers.map((p) => p.peakWindow)),
+      peakHandshakesInFlight: Math.max(...this.pacers.map((p) => p.peakInFlight)),
       connectsPerSecondLimit: this.opts.connectsPerSecond || undefined,
     };
   }

@@ -37,7 +37,7 @@ export function planOf(context: VuContext, hook: string): FanoutPlan {
   return plan;
 }
 
-type Via = 'live' | 'sync' | 'catch-up';
+type Via = 'live' | 'sync' | 'catch-up' | 'cut-at-crash';
 
 export interface Receiver {
   tracker: DeliveryTracker;
@@ -72,7 +72,7 @@ export function createReceiver(plan: FanoutPlan, slot: number, instance: number,
       events.emit('counter', `${prefix}.received.${where}`, 1);
       if (perSender) events.emit('counter', `${prefix}.sender.${stamp.senderSlot}.received`, 1);
       if (via !== 'live') {
-        events.emit('counter', via === 'sync' ? `${prefix}.recovered_by_sync` : `${prefix}.late_join_synced`, 1);
+        events.emit('counter', via === 'sync' ? `${prefix}.recovered_by_sync` : via === 'cut-at-crash' ? `${prefix}.cut_at_crash` : `${prefix}.late_join_synced`, 1);
         return true;
       }
       const now = Date.now();
@@ -258,7 +258,7 @@ export async function fanoutVu(context: VuContext, events: Events): Promise<void
 }
 
 /** Asks messages:sync for what followed `lastMessageId` (or everything) and counts the new ones. */
-export async function syncInto(socket: Socket, t: Target, conversationId: string, lastMessageId: string | undefined, receiver: Receiver, via: 'sync' | 'catch-up', prefix: string, events: Events): Promise<void> {
+export async function syncInto(socket: Socket, t: Target, conversationId: string, lastMessageId: string | undefined, receiver: Pick<Receiver, 'deliver'>, via: 'sync' | 'catch-up' | 'cut-at-crash', prefix: string, events: Events): Promise<void> {
   try {
     const payload = lastMessageId ? { conversationId, lastMessageId } : { conversationId };
     const ack = (await socket.timeout(t.config.timeouts.actionMs).emitWithAck(t.dialect.eventName('messages:sync'), payload)) as { messages?: unknown[] } | undefined;

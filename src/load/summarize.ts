@@ -88,7 +88,8 @@ export function summarizeArtillery(raw: ArtilleryOutput, opts: SummaryOptions): 
     values['storm.unrecovered'] = unrecovered;
     values['storm.unconfirmed_at_crash'] = c('storm.unconfirmed_at_crash');
     values['storm.unconfirmed_at_crash.deliveries_missing'] = (total?.lost ?? 0) - unrecovered;
-    values['storm.missed_live'] = unrecovered + c('storm.recovered_by_sync');
+    values['storm.missed_live'] = unrecovered + c('storm.recovered_by_sync') + c('storm.cut_at_crash');
+    values['storm.cut_at_crash'] = c('storm.cut_at_crash');
     values['storm.recovered_by_sync'] = c('storm.recovered_by_sync');
     values['storm.sent_during_outage'] = c('storm.sent_during_outage');
     values['storm.sent_while_disconnected_skipped'] = c('storm.send_skipped_disconnected');

@@ -87,9 +87,12 @@ export async function openSocket(t: Target, url: string, userId: string, events:
     const fail = (err: Error) => (clearTimeout(timer), socket.close(), reject(err));
     socket.once(ready, () => (clearTimeout(timer), resolve()));
     socket.once('connect_error', (err) => fail(new ConnectFailure('refused', refusalOf(err))));
-    socket.once('disconnect', (reason) => fail(new ConnectFailure('refused', `disconnected before ready: ${reason}`)));
+    // A gateway that refuses after the transport connected says why in its error event, then disconnects.
+    let said: string | undefined;
+    socket.once(t.dialect.errorEvents.error, (e: { code?: unknown; message?: unknown } | undefined) => (said = [e?.code, e?.message].filter((x) => typeof x === 'string').join(': ') || undefined));
+    socket.once('disconnect', (reason) => fail(new ConnectFailure('refused', said ? `${said} (then ${reason})` : `disconnected before ready: ${reason}`)));
   });
-  socket.removeAllListeners('connect_error').removeAllListeners('disconnect');
+  socket.removeAllListeners('connect_error').removeAllListeners('disconnect').removeAllListeners(t.dialect.errorEvents.error);
   const ms = performance.now() - started;
   opts.onReady?.(ms);
   events.emit('histogram', `${opts.prefix}.connect_ms`, ms);
