@@ -52,7 +52,7 @@ function plainArtillery(targetFile: string, targetUrl: string, output: string): 
   return new Promise((resolve) => child.on('close', resolve));
 }
 
-describe('the connection phase (a gateway with slow handshakes)', () => {
+describe.concurrent('the connection phase (a gateway with slow handshakes)', () => {
   it('old schedule: losses that were the generator plan; connection phase: 0 lost, exactly the connections asked for; a real-loss mutant still loses', async () => {
     const healthy = await slowGateway();
     const mutant = await slowGateway('no-redis-adapter');
