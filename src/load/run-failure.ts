@@ -17,7 +17,8 @@ export class LoadInterrupted extends Error {
  */
 export function artilleryFailure(exitCode: number | null, tail: string): LoadRunError {
   const lines = tail.split('\n').map((l) => l.trim()).filter(Boolean);
-  const errors = lines.filter((l) => !l.startsWith('at ') && /(^|\w)(Error|error)\b|Callback was already called|killed/.test(l));
+  // Node prints the source line of an uncaught throw above the error: a stack frame by another name.
+  const errors = lines.filter((l) => !l.startsWith('at ') && !l.startsWith('throw ') && /(^|\w)(Error|error)\b|Callback was already called|killed/.test(l));
   const unique = [...new Set(errors)].slice(-4);
   const why = unique.length ? unique.join('\n  ') : (lines.at(-1) ?? 'no output');
   return new LoadRunError(`the load run failed: Artillery ended (exit ${exitCode ?? 'killed'}) without a report:\n  ${why}`);

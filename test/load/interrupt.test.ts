@@ -3,6 +3,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { chatServiceModule } from '../../src/dialects/chat-service/index.js';
+import { startReferenceGateway } from '../../src/reference/launcher.js';
 import { CLI, runCli } from '../support/cli.js';
 
 const dirs: string[] = [];
@@ -47,7 +50,7 @@ async function runningLoad() {
   return { child, tmp, exited, output: () => stdout + stderr, below: descendants(child.pid!), workDirs };
 }
 
-describe('gatecheck load: an interrupted run leaves nothing behind', () => {
+describe('gatecheck load: an interrupted or failed run leaves nothing behind and says why', () => {
   it('SIGINT: Artillery and the gateway stopped, the temp dir removed, exit 130 with a message', async () => {
     const run = await runningLoad();
     expect(run.below.length).toBeGreaterThanOrEqual(3); // Artillery, two gateway instances (and redis-server)
@@ -72,4 +75,21 @@ describe('gatecheck load: an interrupted run leaves nothing behind', () => {
     expect(run.stderr).toMatch(/^gatecheck: the fanout scenario creates its conversations through the target's REST API, and this target declares no rest.createConversation \(--url gives only socket URLs/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
+
+  it('a SetupError in the before hook (REST answering 404) ends with its message, no stack, and exit 1', async () => {
+    const gateway = await startReferenceGateway({ instances: 1, jwtSecret: 'setup-error-secret', rateLimit: null });
+    try {
+      const config = chatServiceModule.reference.config(gateway.urls, 'setup-error-secret');
+      const tmp = await mkdtemp(join(tmpdir(), 'gatecheck-setup-error-'));
+      dirs.push(tmp);
+      const file = join(tmp, 'target.json');
+      await writeFile(file, JSON.stringify({ ...config, auth: { mint: { secret: { env: 'SETUP_ERROR_SECRET' } } }, rest: { ...config.rest, createConversation: { ...config.rest!.createConversation!, path: '/api/nowhere' } } }));
+      const run = await runCli(['load', 'fanout', '--connections', '4', '--target', file], { env: { SETUP_ERROR_SECRET: 'setup-error-secret' }, timeoutMs: 90_000 });
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toMatch(/gatecheck: the load run failed: Artillery ended \(exit \d+\) without a report:\n  SetupError: REST rest.createConversation \(POST \/api\/nowhere\) answered 404/);
+      expect(run.stderr).not.toMatch(/\n\s+at |throw new/);
+    } finally {
+      await gateway.stop();
+    }
+  }, 120_000);
 });

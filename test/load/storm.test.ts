@@ -85,7 +85,7 @@ describe('gatecheck load reconnection-storm (real Artillery runs against the ref
     expect(streams.recoveredBySync).toBe(streams.missedLive);
     expect(run.stderr).toMatch(/adapter +reconnect p50 +reconnect p99 +sessions recovered/);
     expect(run.stderr).toMatch(/streams .* 100% /);
-  });
+  }, 200_000);
 
   it('refuses an instance storm against a target it cannot kill, and --storm on another scenario', async () => {
     const other = await runCli(['load', 'fanout', '--storm', 'transport'], { timeoutMs: 20_000 });
