@@ -234,7 +234,7 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
 
 /** The console line that ends the connection phase: what it measured and how it paced the ramp. */
 function describeConnectPhase(r: ReturnType<ConnectPhase['results']>, settleMs: number): string {
-  const pacing = r.connectsPerSecondLimit ? `at most ${r.connectsPerSecondLimit} connects/s per instance (limits.connectsPerSecond)` : `paced by connect latency: up to ${r.peakHandshakesInFlight} handshakes in flight per instance`;
+  const pacing = r.connectsPerSecondLimit ? `at most ${r.connectsPerSecondLimit} connects/s per instance (limits.connectsPerSecond)` : `paced by connect latency: up to ${r.peakHandshakesInFlight} handshake${r.peakHandshakesInFlight === 1 ? '' : 's'} in flight per instance`;
   const latency = r.latencyMs ? `connect p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, max ${r.latencyMs.max} ms` : 'no handshake completed';
   const phaseS = r.phaseMs === undefined ? '' : ` in ${(r.phaseMs / 1000).toFixed(1)} s`;
   const missing = [r.refused && `${r.refused} refused`, r.timedOut && `${r.timedOut} timed out`, r.neverReported && `${r.neverReported} not yet connected`].filter(Boolean);

@@ -80,7 +80,7 @@ describe.concurrent('the connection phase (a gateway with slow handshakes)', () 
       expect(report.connection.latencyMs.count).toBe(CONNECTIONS);
       expect(report.connection.latencyMs.p50).toBeGreaterThanOrEqual(DELAY_MS);
       expect(report.metrics.values['fanout.late_join']).toBe(0);
-      expect(now.stderr).toMatch(/connection phase: 16 of 16 connected in [\d.]+ s \(paced by connect latency: up to \d+ handshakes in flight per instance; connect p50 \d+ ms, p95 \d+ ms/);
+      expect(now.stderr).toMatch(/connection phase: 16 of 16 connected in [\d.]+ s \(paced by connect latency: up to \d+ handshakes? in flight per instance; connect p50 \d+ ms, p95 \d+ ms/);
       expect(now.stderr).toMatch(/connections\n\s+connected 16 of 16 before sending began/);
       // The engine's own connection went to the CLI's placeholder: the gateway saw one handshake per VU.
       expect(seen).toBe(CONNECTIONS);
