@@ -38,7 +38,8 @@ export function printLoadSummary(sink: Sink, report: LoadReport, section: Consol
   if (d) {
     const warn = (n: number, text: string) => (n > 0 ? c.red(text) : text);
     lines.push(c.bold('deliveries'), `  expected ${d.expected}, received ${d.received} (${(d.ratio * 100).toFixed(2)}%), ${warn(d.lost, `lost ${d.lost}`)}, ${warn(d.duplicated, `duplicated ${d.duplicated}`)}, ${warn(d.outOfOrder, `out of order ${d.outOfOrder}`)}`);
-    if (v[`${prefix}.late_join`]) {
+    // With a connection phase a late joiner takes no part (the connections section gives its cause).
+    if (v[`${prefix}.late_join`] && !report.connection) {
       lines.push(c.yellow(`  ${v[`${prefix}.late_join`]} VU(s) were ready only after sending began (the generator's start-up); they fetched ${v[`${prefix}.late_join_synced`]} earlier deliveries with messages:sync, counted without a latency. Raise --settle to avoid it.`));
     }
     if (d.notDeliverable) lines.push(c.yellow(`  not deliverable ${d.notDeliverable}: owed to VUs that were not connected when sending began (see connections), not counted as lost`));
