@@ -53,7 +53,7 @@ function plainArtillery(targetFile: string, targetUrl: string, output: string): 
 }
 
 describe.concurrent('the connection phase (a gateway with slow handshakes)', () => {
-  it('old schedule: losses that were the generator plan; connection phase: 0 lost, exactly the connections asked for; a real-loss mutant still loses', async () => {
+  it('old schedule: late VUs and losses that were the generator plan; connection phase: 0 lost, exactly the connections asked for; a real-loss mutant still loses', async () => {
     const healthy = await slowGateway();
     const mutant = await slowGateway('no-redis-adapter');
     try {
@@ -70,8 +70,12 @@ describe.concurrent('the connection phase (a gateway with slow handshakes)', () 
       const lossy = runCli(['load', 'fanout', '--connections', String(CONNECTIONS), '--rate', '5', '--duration', '2', '--target', mutant.file, '--allow-saturated', '--json'], { env: { CONNECT_PHASE_SECRET: SECRET }, timeoutMs: 150_000 });
       const [{ plain, now, seen }, mutantRun] = await Promise.all([healthyRuns, lossy]);
 
-      expect(plain['fanout.expected'] - (plain['fanout.received'] ?? 0), JSON.stringify(plain)).toBeGreaterThan(0);
-      expect(plain['vusers.failed']).toBeGreaterThan(0);
+      // The old schedule started sending before its VUs were through the queue: some were ready only
+      // after sending began, and those that gave up counted what was sent to them as lost (how many of
+      // each depends on how Artillery's workers spread the arrivals on a busy machine).
+      const lost = plain['fanout.expected'] - (plain['fanout.received'] ?? 0);
+      expect((plain['fanout.late_join'] ?? 0) + (plain['vusers.failed'] ?? 0), JSON.stringify(plain)).toBeGreaterThan(0);
+      if (plain['vusers.failed']) expect(lost).toBeGreaterThan(0);
 
       expect(now.code, now.stderr).toBe(0);
       const report = JSON.parse(now.stdout);
