@@ -133,8 +133,8 @@ export function buildProgram(): Command {
       .option('--vus <n>', 'the same as --connections for the fan-out scenario', argParser(positiveInt('--vus')))
       .option('--rate <n>', 'messages a second per sender (throughput: the top offered rate over all senders; the steps double up to it)', argParser(positiveNumber('--rate')))
       .option('--duration <seconds>', 'seconds of sending (throughput: seconds per step)', argParser(positiveNumber('--duration')))
-      .option('--ramp <seconds>', 'seconds over which the connections arrive (the scenario\'s rampSeconds and phase duration)', argParser(positiveNumber('--ramp')))
-      .option('--settle <seconds>', 'seconds between the last arrival and the first send (the scenario\'s settleSeconds)', argParser(positiveNumber('--settle')))
+      .option('--ramp <seconds>', 'seconds over which Artillery starts the VUs (their handshakes are paced by the connect latency the target shows)', argParser(positiveNumber('--ramp')))
+      .option('--settle <seconds>', 'seconds from the end of the connection phase (every VU connected, or the connect deadline) to the first send (default 1)', argParser(positiveNumber('--settle')))
       .addOption(new Option('--engine <name>', "Artillery engine: its built-in socketio, or artillery-engine-socketio-v3").choices(['socketio', 'socketio-v3']).default('socketio'))
       .addOption(new Option('--adapter <name>', 'reference gateway only: Redis pub/sub adapter, or the streams adapter with connection state recovery').choices(['pubsub', 'streams']))
       .option('--compare-adapters', 'reference gateway: run the scenario on Redis pub/sub, then on Redis streams with connection state recovery, and compare')
@@ -152,7 +152,7 @@ export function buildProgram(): Command {
   )
     .addHelpText(
       'after',
-      `\nExamples:\n  gatecheck load fanout                                   # reference gateway, 2 instances, Redis\n  gatecheck load fanout --connections 400 --rate 2 --duration 30 --threshold "p99(fanout.latency_ms) < 250"\n  gatecheck load fanout --target my-gateway.yml --report-dir reports/fanout\n  gatecheck load reconnection-storm --storm instance      # kill and restart one reference instance\n\nExit codes:\n  0  every threshold held\n  1  a threshold failed (a metric not produced fails too), Artillery failed, or a regression beyond a change threshold (--baseline)\n  2  usage, config or target error\n  3  the load generator was saturated: its numbers measure the generator (see --allow-saturated)`,
+      `\nExamples:\n  gatecheck load fanout                                   # reference gateway, 2 instances, Redis\n  gatecheck load fanout --connections 400 --rate 2 --duration 30 --threshold "p99(fanout.latency_ms) < 250"\n  gatecheck load fanout --target my-gateway.yml --report-dir reports/fanout\n  gatecheck load reconnection-storm --storm instance      # kill and restart one reference instance\n\nExit codes:\n  0  every threshold held\n  1  a threshold failed (a metric not produced fails too), Artillery failed, or a regression beyond a change threshold (--baseline)\n  2  usage, config or target error\n  3  the load generator was saturated: its numbers measure the generator (see --allow-saturated)\n  130 interrupted (Artillery and the gateway stopped, temp files removed)`,
     )
     .action(async (scenario: string, flags, cmd: Command) => exit(await loadCommand(scenario, flags, logger(cmd))));
 

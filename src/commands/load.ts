@@ -4,16 +4,18 @@ import { dirname, join, resolve } from 'node:path';
 import { loadProfile } from '../profiles/load.js';
 import type { Logger } from 'pino';
 import type { TargetConfig } from '../config/schema.js';
-import { TargetError, UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { runArtillery, type PlanAnnouncement } from '../load/artillery-run.js';
 import { finerPeriods } from '../load/metric-batch.js';
 import { assertReachable } from '../client/reachability.js';
 import type { LoadReport } from '../model/load.js';
+import { ConnectPhase, MAX_PHASE_MS } from '../load/connect-phase.js';
 import { fanoutParameters } from '../load/plan.js';
+import { artilleryFailure, LoadInterrupted, LoadRunError } from '../load/run-failure.js';
 import { resolveScenario } from '../load/scenario.js';
 import { loadScenario, scenarioFileFor } from '../load/scenarios/index.js';
 import { loadTargetConfig } from '../config/load.js';
-import { summarizeArtillery, type ArtilleryOutput } from '../load/summarize.js';
+import { connectionValues, summarizeArtillery, type ArtilleryOutput } from '../load/summarize.js';
 import { evaluateThresholds, parseThreshold } from '../load/thresholds.js';
 import { parseChangeThreshold } from '../load/change-thresholds.js';
 import { compareLoads } from '../load/compare.js';
@@ -72,8 +74,25 @@ export function loadExitCode(thresholdsHeld: boolean, saturated: boolean, allowS
 const SECRET_ENV = 'GATECHECK_LOAD_JWT_SECRET';
 
 export async function loadCommand(scenarioName: string, flags: LoadFlags, logger: Logger): Promise<number> {
-  if (!flags.compareAdapters) return (await runLoad(scenarioName, flags, logger)).code;
-  return compareAdapters(scenarioName, flags, logger);
+  // Ctrl-C or a SIGTERM: Artillery is killed, the gateway stopped and the temp dir removed (the
+  // finally blocks run), then gatecheck exits 130. A SIGKILL is the orphan watchdogs' job.
+  const interrupted = new AbortController();
+  const onSignal = () => interrupted.abort();
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  try {
+    if (!flags.compareAdapters) return (await runLoad(scenarioName, flags, logger, undefined, interrupted.signal)).code;
+    return await compareAdapters(scenarioName, flags, logger, interrupted.signal);
+  } catch (err) {
+    if (err instanceof LoadInterrupted) {
+      process.stderr.write('gatecheck: interrupted; Artillery stopped, the gateway stopped, temp files removed\n');
+      return 130;
+    }
+    if (!(err instanceof LoadRunError)) throw err;
+    process.stderr.write(`gatecheck: ${secrets.text(err.message)}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
 }
 
 /**
@@ -81,16 +100,17 @@ export async function loadCommand(scenarioName: string, flags: LoadFlags, logger
  * connection state recovery, and the figures side by side: pub/sub cannot give a client back what it
  * missed while away (messages:sync has to), streams can.
  */
-async function compareAdapters(scenarioName: string, flags: LoadFlags, logger: Logger): Promise<number> {
+async function compareAdapters(scenarioName: string, flags: LoadFlags, logger: Logger, abort: AbortSignal): Promise<number> {
   if (flags.target || flags.url?.length || flags.adapter) throw new UsageError('--compare-adapters runs the bundled reference gateway on each adapter: it takes no --target, --url or --adapter');
   if (flags.baseline) throw new UsageError('--compare-adapters compares two adapters with each other: it takes no --baseline');
   const human = flags.json ? process.stderr : process.stdout;
   const sink = new Sink(human);
   const runs: Array<{ adapter: 'pubsub' | 'streams'; code: number; report: LoadReport }> = [];
   for (const adapter of ['pubsub', 'streams'] as const) {
+    if (abort.aborted) break;
     sink.say(`\n=== adapter: ${adapter} ===\n`);
     const reportDir = flags.reportDir ? join(flags.reportDir, adapter) : undefined;
-    const { code, report } = await runLoad(scenarioName, { ...flags, adapter, reportDir, json: false, compareAdapters: false }, logger, human);
+    const { code, report } = await runLoad(scenarioName, { ...flags, adapter, reportDir, json: false, compareAdapters: false }, logger, human, abort);
     runs.push({ adapter, code, report });
   }
   const comparison = adapterComparison(runs.map((r) => ({ adapter: r.adapter, report: r.report })));
@@ -100,7 +120,7 @@ async function compareAdapters(scenarioName: string, flags: LoadFlags, logger: L
   return Math.max(...runs.map((r) => r.code));
 }
 
-async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, out?: NodeJS.WriteStream): Promise<{ code: number; report: LoadReport }> {
+async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, out?: NodeJS.WriteStream, abort?: AbortSignal): Promise<{ code: number; report: LoadReport }> {
   const root = findProjectRoot();
   // The target's dialect picks the scenario file: a Kraken target runs scenarios/kraken-NAME.yml.
   const dialect = flags.dialect ?? (flags.target ? (await loadTargetConfig(flags.target)).dialect : 'chat-service');
@@ -125,6 +145,11 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
     if (target.config.dialect !== (scenario.dialect ?? 'chat-service')) {
       throw new UsageError(`scenarios/${file.name}.yml speaks the ${scenario.dialect ?? 'chat-service'} protocol; the target speaks ${target.config.dialect}`);
     }
+    // The chat-service VUs join the connection phase (src/load/connect-phase.ts); the Kraken ones keep their schedule.
+    const phased = (scenario.dialect ?? 'chat-service') === 'chat-service';
+    if (phased && !target.config.rest?.createConversation) {
+      throw new ConfigError(`the ${scenario.name} scenario creates its conversations through the target's REST API, and this target declares no rest.createConversation${flags.url?.length ? ' (--url gives only socket URLs: write a target config with `gatecheck init` and pass it with --target)' : ''}`);
+    }
     // Flags, else the target config's load.thresholds for this scenario, else the scenario's defaults.
     const fromConfig = target.config.load?.thresholds[scenario.name];
     const chosen = flags.threshold?.length ? flags.threshold : fromConfig?.length ? fromConfig : [...scenario.defaultThresholds, ...(scenario.thresholdsFor?.(target.config) ?? [])];
@@ -147,9 +172,35 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
 
     const params = fanoutParameters(merged);
     const sending = scenario.sending(merged, params);
-    const parameters = { ...params, engine: flags.engine, latencyClock: 'one generator process', ...(target.summary.source === 'reference' ? { adapter: flags.adapter ?? 'pubsub' } : {}), ...sending.parameters };
+    // Sending starts once every VU connected (or the deadline passed), so the settle only has to carry
+    // that news to the VUs: 1 s unless asked. The Kraken VUs keep the planned schedule and its settle.
+    const settleMs = phased ? (flags.settle ?? 1) * 1000 : params.settleSeconds * 1000;
+    const parameters = { ...params, settleSeconds: settleMs / 1000, engine: flags.engine, latencyClock: 'one generator process', ...(target.summary.source === 'reference' ? { adapter: flags.adapter ?? 'pubsub' } : {}), ...sending.parameters };
     // A baseline of another shape is refused before any load is generated.
     if (base) refuseDifferentRuns(base, { scenario: scenario.name, target: target.summary, parameters }, Boolean(flags.allowDifferent), flags.baseline!);
+    let announced: PlanAnnouncement | undefined;
+    let sendingStartsAt: number | undefined;
+    let cancelFault = () => {};
+    const scheduleFault = () => {
+      if (!announced || sendingStartsAt === undefined) return;
+      const shift = sendingStartsAt - announced.startAt;
+      const plan = { ...announced, startAt: sendingStartsAt, sendUntil: announced.sendUntil + shift, endAt: announced.endAt + shift, ...(announced.storm ? { storm: { ...announced.storm, at: announced.storm.at + shift } } : {}) };
+      cancelFault = scenario.onPlan?.(plan, run) ?? cancelFault;
+    };
+    const phase = !phased ? undefined : new ConnectPhase({
+      planned: params.connections,
+      instances: target.config.instances.length,
+      rampMs: params.rampSeconds * 1000,
+      connectMs: target.config.timeouts.connectMs,
+      settleMs,
+      connectsPerSecond: target.config.limits.connectsPerSecond,
+      onRelease: (startAt, results) => {
+        say(describeConnectPhase(results, settleMs));
+        sendingStartsAt = startAt;
+        scheduleFault();
+      },
+    });
+    const phaseUrl = phase ? await phase.start() : undefined;
     const overrides = {
       config: {
         variables,
@@ -161,31 +212,42 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
     const runSeconds = params.rampSeconds + params.settleSeconds + sending.seconds + params.drainSeconds;
     sink.say(`gatecheck load ${scenario.name}: ${params.connections} connections over ${target.config.instances.length} instance(s), ${sending.describe} (engine ${flags.engine})\n`);
 
-    let announced: PlanAnnouncement | undefined;
-    let cancelFault = () => {};
     const rawFile = join(work, 'artillery.json');
     const artillery = await runArtillery({
       projectRoot: root,
       scenarioFile: file.path,
       outputFile: rawFile,
       overrides,
-      env: { GATECHECK_TARGET: targetFile, GATECHECK_TARGET_URL: target.config.instances[0].url, ...finerPeriods(runSeconds), ...(flags.profile ? { GATECHECK_PROFILE: profileRef(flags.profile) } : {}), ...env },
-      deadlineMs: (runSeconds + 60) * 1000,
+      // The engine's own connection goes to the phase's placeholder Socket.IO server, not the target.
+      env: {
+        GATECHECK_TARGET: targetFile,
+        GATECHECK_TARGET_URL: phaseUrl ?? target.config.instances[0].url,
+        ...(phaseUrl ? { GATECHECK_COORDINATOR_URL: phaseUrl } : {}),
+        ...finerPeriods(runSeconds),
+        ...(flags.profile ? { GATECHECK_PROFILE: profileRef(flags.profile) } : {}),
+        ...env,
+      },
+      deadlineMs: (runSeconds + 60) * 1000 + (phase ? MAX_PHASE_MS : 0),
+      workDir: work,
+      abort,
       onProgress: say,
       onPlan: (plan) => {
         announced = plan;
-        say(`plan ${plan.runId}: sending ${plan.startAt}..${plan.sendUntil}, VUs end ${plan.endAt} (epoch ms)`);
-        cancelFault = scenario.onPlan?.(plan, run) ?? cancelFault;
+        say(`plan ${plan.runId}: the connection phase starts; sending ${Math.round((plan.sendUntil - plan.startAt) / 1000)} s once every VU is connected`);
+        scheduleFault();
       },
-    });
+    }).finally(() => phase?.stop());
     cancelFault();
+    if (abort?.aborted) throw new LoadInterrupted();
+    const connection = phase?.results();
     let raw: ArtilleryOutput;
     try {
       raw = JSON.parse(await readFile(rawFile, 'utf8'));
     } catch {
-      throw new TargetError(`Artillery ended (exit ${artillery.exitCode}) without a report; its last output:\n${secrets.text(artillery.tail.trim())}`);
+      throw artilleryFailure(artillery.exitCode, artillery.tail);
     }
     const { metrics, timeline } = summarizeArtillery(raw, { prefix: scenario.prefix, instanceCount: target.config.instances.length, steps: sending.steps, groupSize: params.groupSize });
+    if (connection) Object.assign(metrics.values, connectionValues(connection));
     if (announced && scenario.afterRun) Object.assign(metrics.values, await scenario.afterRun(announced, run));
     const generator = artillery.generator(metrics.values['generator.loop_lag_p99_ms.max'] ?? 0);
     const results = evaluateThresholds(thresholds, metrics.values);
@@ -201,6 +263,7 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
       parameters: { ...parameters, artilleryExitCode: artillery.exitCode ?? -1 },
       metrics,
       timeline,
+      connection,
       thresholds: results,
       generator,
       passed: ok && !generator.saturated,
@@ -217,6 +280,15 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
 /** A profile file is handed to the workers as an absolute path (they run elsewhere); a name as it is. */
 function profileRef(ref: string): string {
   return /[\\/]|\.(ya?ml|json)$/.test(ref) ? resolve(ref) : ref;
+}
+
+/** The console line that ends the connection phase: what it measured and how it paced the ramp. */
+function describeConnectPhase(r: ReturnType<ConnectPhase['results']>, settleMs: number): string {
+  const pacing = r.connectsPerSecondLimit ? `at most ${r.connectsPerSecondLimit} connects/s per instance (limits.connectsPerSecond)` : `paced by connect latency: up to ${r.peakHandshakesInFlight} handshake${r.peakHandshakesInFlight === 1 ? '' : 's'} in flight per instance`;
+  const latency = r.latencyMs ? `connect p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, max ${r.latencyMs.max} ms` : 'no handshake completed';
+  const phaseS = r.phaseMs === undefined ? '' : ` in ${(r.phaseMs / 1000).toFixed(1)} s`;
+  const missing = [r.refused && `${r.refused} refused`, r.timedOut && `${r.timedOut} timed out`, r.neverReported && `${r.neverReported} not yet connected`].filter(Boolean);
+  return `connection phase: ${r.connected} of ${r.planned} connected${phaseS} (${pacing}; ${latency})${missing.length ? `; ${missing.join(', ')}` : ''}; sending starts in ${(settleMs / 1000).toFixed(1)} s`;
 }
 
 /**

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { TargetError } from '../errors.js';
 import { log } from '../log.js';
 import { killOnExit } from '../processes/child-reaper.js';
+import { killWhenOrphaned } from '../processes/orphan-watchdog.js';
 import { watchGenerator } from './generator-watch.js';
 import { PLAN_LINE } from './fanout-vu.js';
 import { sketchP99 } from './fold-sketches.js';
@@ -23,6 +24,10 @@ export interface ArtilleryRunOptions {
   onProgress(line: string): void;
   /** The schedule the scenario's before hook printed (see PLAN_LINE). */
   onPlan?(plan: PlanAnnouncement): void;
+  /** The run's temp directory: removed by the orphan watchdog should gatecheck be SIGKILLed. */
+  workDir?: string;
+  /** Aborting kills Artillery (gatecheck got SIGINT/SIGTERM). */
+  abort?: AbortSignal;
 }
 
 export interface PlanAnnouncement {
@@ -54,6 +59,10 @@ export async function runArtillery(opts: ArtilleryRunOptions): Promise<Artillery
   });
   killOnExit(child);
   if (!child.pid) throw new TargetError('could not start Artillery');
+  // Its workers are threads of this one process: killing it, however gatecheck ends, leaves none running.
+  killWhenOrphaned(child, opts.workDir);
+  const onAbort = () => child.kill('SIGKILL');
+  opts.abort?.addEventListener('abort', onAbort, { once: true });
   log().debug({ pid: child.pid, command: [process.execPath, ...args].join(' '), env: Object.keys(opts.env) }, 'artillery started');
   const watch = watchGenerator(child.pid);
   const progress = progressParser(opts.onProgress, (json) => {
@@ -73,6 +82,7 @@ export async function runArtillery(opts: ArtilleryRunOptions): Promise<Artillery
   }, opts.deadlineMs);
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(timer);
+  opts.abort?.removeEventListener('abort', onAbort);
   return { exitCode, tail, generator: (lag) => watch.stop(lag) };
 }
 

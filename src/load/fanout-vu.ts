@@ -2,7 +2,8 @@ import type { Socket } from 'socket.io-client';
 import { DeliveryTracker } from './delivery-tracker.js';
 import { buildFanoutPlan, fanoutParameters, groupPeers, isSender, slotInstance, slotUser, type FanoutPlan } from './plan.js';
 import { bucketOf, decodeStamp, encodeStamp } from './stamp.js';
-import { adoptSocket, loadTarget, openSocket, plural, recordLoopLag, sleepUntil, type Events, type Target, type VuContext } from './vu-kit.js';
+import { admission, hasConnectPhase, reportOutcome, type PhaseRelease } from './connect-barrier.js';
+import { adoptSocket, ConnectFailure, loadTarget, openSocket, plural, recordLoopLag, sleepUntil, type Events, type Target, type VuContext } from './vu-kit.js';
 
 /** Marks the line the CLI reads to learn the schedule (when to kill an instance, how long to wait). */
 export const PLAN_LINE = 'gatecheck-plan ';
@@ -36,7 +37,7 @@ export function planOf(context: VuContext, hook: string): FanoutPlan {
   return plan;
 }
 
-type Via = 'live' | 'sync' | 'catch-up';
+type Via = 'live' | 'sync' | 'catch-up' | 'cut-at-crash';
 
 export interface Receiver {
   tracker: DeliveryTracker;
@@ -71,7 +72,7 @@ export function createReceiver(plan: FanoutPlan, slot: number, instance: number,
       events.emit('counter', `${prefix}.received.${where}`, 1);
       if (perSender) events.emit('counter', `${prefix}.sender.${stamp.senderSlot}.received`, 1);
       if (via !== 'live') {
-        events.emit('counter', via === 'sync' ? `${prefix}.recovered_by_sync` : `${prefix}.late_join_synced`, 1);
+        events.emit('counter', via === 'sync' ? `${prefix}.recovered_by_sync` : via === 'cut-at-crash' ? `${prefix}.cut_at_crash` : `${prefix}.late_join_synced`, 1);
         return true;
       }
       const now = Date.now();
@@ -110,7 +111,10 @@ export async function sendOnSchedule(
   const interval = 1000 / window.rate;
   const tagged = (name: string) => (window.tag ? [name, `${name}.${window.tag}`] : [name]);
   const conversationId = plan.conversations[Math.floor(slot / p.groupSize)];
-  const peers = groupPeers(p, slot);
+  // A peer that was not connected when sending began is owed nothing: its deliveries are not deliverable, not lost.
+  const allPeers = groupPeers(p, slot);
+  const peers = presentPeers(plan, slot);
+  const notDeliverable = allPeers.length - peers.length;
   const crossPeers = peers.filter((s) => slotInstance(plan.instances.length, s, plan.params.groupSize) !== instance).length;
   // Senders are spread over the interval so they do not all fire in the same millisecond.
   const offset = (slot * 7919) % Math.max(1, Math.floor(interval));
@@ -135,6 +139,7 @@ export async function sendOnSchedule(
     for (const name of tagged(`${prefix}.sent`)) events.emit('counter', name, 1);
     onSent?.(intendedAt);
     events.emit('counter', `${prefix}.expected`, peers.length);
+    if (notDeliverable) events.emit('counter', `${prefix}.not_deliverable`, notDeliverable);
     events.emit('counter', `${prefix}.expected.cross_instance`, crossPeers);
     events.emit('counter', `${prefix}.expected.same_instance`, peers.length - crossPeers);
     if (perSender) {
@@ -176,25 +181,65 @@ export interface Vu {
   conversationId: string;
 }
 
+/** The peers of a slot that were connected when sending began (all of them without a connection phase). */
+export function presentPeers(plan: FanoutPlan, slot: number): number[] {
+  const absent = new Set(plan.absent ?? []);
+  return groupPeers(plan.params, slot).filter((s) => !absent.has(s));
+}
+
+/** The plan as the connection phase ended it: the schedule moved to the real start, the absent slots named. */
+export function startedPlan(plan: FanoutPlan, release: PhaseRelease): FanoutPlan {
+  const shift = release.startAt - plan.startAt;
+  return {
+    ...plan,
+    startAt: release.startAt,
+    sendUntil: plan.sendUntil + shift,
+    endAt: plan.endAt + shift,
+    absent: release.absent,
+    ...(plan.storm ? { storm: { ...plan.storm, at: plan.storm.at + shift } } : {}),
+  };
+}
+
 /**
- * The life every scenario's VU shares: take its slot, open its socket on its instance, count what
- * reaches it, catch up if it came late; then the scenario's part; then wait out the drain. A VU beyond
- * the planned connections does nothing; a failure closes the socket and fails the VU.
+ * The life every scenario's VU shares: take its slot, wait for its turn to connect, open its socket on
+ * its instance, report the handshake and wait for the end of the connection phase (every VU connected
+ * or the deadline passed: src/load/connect-phase.ts); then count what reaches it, the scenario's part,
+ * and wait out the drain. A VU that connects after sending began is a late joiner: counted with its
+ * cause by the phase, it stays connected (its peers must not see it leave) and takes no other part.
+ * A VU beyond the planned connections does nothing; a failure closes the socket and fails the VU.
  */
 export async function runVu(context: VuContext, events: Events, opts: { prefix: string; hook: string; reconnection?: boolean }, body: (vu: Vu) => Promise<void>): Promise<void> {
   const { prefix } = opts;
-  const plan = planOf(context, opts.hook);
+  let plan = planOf(context, opts.hook);
   const slot = slotOf(context, plan, events, prefix);
   if (slot === undefined) return;
   let socket: Socket | undefined;
   try {
     const t = await loadTarget();
     const instance = slotInstance(plan.instances.length, slot, plan.params.groupSize);
-    socket = await openSocket(t, plan.instances[instance], slotUser(plan.runId, slot), events, { prefix, reconnection: opts.reconnection });
+    await admission(slot, instance);
+    let readyMs = 0;
+    try {
+      socket = await openSocket(t, plan.instances[instance], slotUser(plan.runId, slot), events, { prefix, reconnection: opts.reconnection, onReady: (ms) => (readyMs = ms) });
+    } catch (err) {
+      if (err instanceof ConnectFailure) await reportOutcome({ slot, instance, outcome: err.kind, reason: err.reason });
+      throw err;
+    }
     adoptSocket(context, socket);
     const receiver = createReceiver(plan, slot, instance, prefix, events, perSenderEnabled(plan));
-    socket.on(t.dialect.eventName('message:new'), (m) => receiver.deliver(m, 'live'));
-    await catchUpIfLate(socket, t, plan, slot, receiver, prefix, events);
+    if (hasConnectPhase()) {
+      const release = await reportOutcome({ slot, instance, outcome: 'connected', ms: Math.round(readyMs) });
+      plan = startedPlan(plan, release);
+      if (release.late) {
+        events.emit('counter', `${prefix}.late_join`, 1);
+        await sleepUntil(plan.endAt);
+        return;
+      }
+      socket.on(t.dialect.eventName('message:new'), (m) => receiver.deliver(m, 'live'));
+    } else {
+      socket.on(t.dialect.eventName('message:new'), (m) => receiver.deliver(m, 'live'));
+      await catchUpIfLate(socket, t, plan, slot, receiver, prefix, events);
+    }
     await body({ plan, slot, t, instance, socket, receiver, conversationId: plan.conversations[Math.floor(slot / plan.params.groupSize)] });
     await sleepUntil(plan.endAt);
     recordLoopLag(events);
@@ -213,7 +258,7 @@ export async function fanoutVu(context: VuContext, events: Events): Promise<void
 }
 
 /** Asks messages:sync for what followed `lastMessageId` (or everything) and counts the new ones. */
-export async function syncInto(socket: Socket, t: Target, conversationId: string, lastMessageId: string | undefined, receiver: Receiver, via: 'sync' | 'catch-up', prefix: string, events: Events): Promise<void> {
+export async function syncInto(socket: Socket, t: Target, conversationId: string, lastMessageId: string | undefined, receiver: Pick<Receiver, 'deliver'>, via: 'sync' | 'catch-up' | 'cut-at-crash', prefix: string, events: Events): Promise<void> {
   try {
     const payload = lastMessageId ? { conversationId, lastMessageId } : { conversationId };
     const ack = (await socket.timeout(t.config.timeouts.actionMs).emitWithAck(t.dialect.eventName('messages:sync'), payload)) as { messages?: unknown[] } | undefined;
@@ -225,9 +270,9 @@ export async function syncInto(socket: Socket, t: Target, conversationId: string
 }
 
 /**
- * A receiver that became ready after sending began (Artillery's workers start a little after the
- * `before` hook fixed the schedule, so the last arrivals can be late) fetches what it missed with
- * messages:sync. Those deliveries count, without a latency (`PREFIX.late_join_synced`): they measure
+ * Without a connection phase (a plain `artillery run`), a receiver that became ready after sending
+ * began (Artillery's workers start a little after the `before` hook fixed the schedule, so the last
+ * arrivals can be late) fetches what it missed with messages:sync. Those deliveries count, without a latency (`PREFIX.late_join_synced`): they measure
  * the generator's start, not the server, and the summary says so.
  */
 export async function catchUpIfLate(socket: Socket, t: Target, plan: FanoutPlan, slot: number, receiver: Receiver, prefix: string, events: Events): Promise<void> {

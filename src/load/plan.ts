@@ -35,6 +35,8 @@ export interface FanoutPlan {
   startAt: number;
   sendUntil: number;
   endAt: number;
+  /** Slots not connected when the connection phase ended (set by each VU from the phase's answer). */
+  absent?: number[];
   /** Reconnection storm only: when and how. */
   storm?: StormSchedule;
   /** Throughput only: the offered rate of each step (messages a second over all senders) and its length. */

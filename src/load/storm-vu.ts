@@ -1,6 +1,12 @@
-import { fanoutPlan, runVu, sendOnSchedule, syncInto } from './fanout-vu.js';
-import { groupPeers, isSender, slotUser, type FanoutPlan } from './plan.js';
-import { readyEventOf, sleepUntil, type Events, type VuContext } from './vu-kit.js';
+import { fanoutPlan, presentPeers, runVu, sendOnSchedule, syncInto } from './fanout-vu.js';
+import { isSender, slotUser, type FanoutPlan } from './plan.js';
+import { decodeStamp } from './stamp.js';
+import type { Receiver } from './fanout-vu.js';
+import { readyEventOf, sleepUntil, type Events, type Target, type VuContext } from './vu-kit.js';
+import type { Socket } from 'socket.io-client';
+
+/** How long a restarted reference instance and its clients' retries may take, beyond the outage. */
+const INSTANCE_RESTART_GRACE_MS = 8000;
 
 /** Storm knobs (scenario variables): mode, when after the first send, how long an instance (or the receivers) stay down. */
 export function stormSchedule(vars: Record<string, unknown>, plan: FanoutPlan): FanoutPlan {
@@ -8,7 +14,10 @@ export function stormSchedule(vars: Record<string, unknown>, plan: FanoutPlan): 
   const after = Number(vars.stormAfterSeconds ?? 3) * 1000;
   const outageMs = Number(vars.outageSeconds ?? 2) * 1000;
   const instance = Math.min(plan.instances.length - 1, Math.max(0, Number(vars.stormInstance ?? plan.instances.length - 1)));
-  return { ...plan, storm: { mode, at: plan.startAt + after, instance, outageMs } };
+  // A killed instance's clients are back only after the outage, the restart (a node process, seconds
+  // on a busy machine) and their next retry: the drain leaves them that time before judging them failed.
+  const endAt = mode === 'instance' ? Math.max(plan.endAt, plan.sendUntil + outageMs + INSTANCE_RESTART_GRACE_MS) : plan.endAt;
+  return { ...plan, endAt, storm: { mode, at: plan.startAt + after, instance, outageMs } };
 }
 
 /** `before` hook of the storm: the fan-out plan plus when the storm hits. */
@@ -27,7 +36,7 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
   await runVu(context, events, { prefix: 'storm', hook: 'gatecheckStormPlan', reconnection: true }, async ({ plan, slot, t, instance, socket: s, receiver, conversationId }) => {
     const storm = plan.storm!;
     // What this VU last heard about each peer: at the end every peer is connected, so none may be offline.
-    const peers = new Set(groupPeers(plan.params, slot).map((p) => slotUser(plan.runId, p)));
+    const peers = new Set(presentPeers(plan, slot).map((p) => slotUser(plan.runId, p)));
     const lastPresence = new Map<string, 'online' | 'offline'>();
     const presence = (state: 'online' | 'offline') => (p: { userId?: string; conversationId?: string } | undefined) => {
       if (p?.userId && peers.has(p.userId) && (p.conversationId === undefined || p.conversationId === conversationId)) lastPresence.set(p.userId, state);
@@ -69,10 +78,32 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
     await sleepUntil(plan.endAt - 300);
     await reconnecting;
     if (downSince !== undefined || !s.connected) events.emit('counter', 'reconnect.failed', 1);
+    if (storm.mode === 'instance') await syncCutAtCrash(s, t, plan, conversationId, receiver, events);
     const staleOffline = [...lastPresence.values()].filter((v) => v === 'offline').length;
     if (staleOffline) events.emit('counter', 'presence.stale_offline', staleOffline);
     events.emit('counter', 'presence.peers_checked', peers.size);
     await sleepUntil(plan.endAt);
     finished = true;
   });
+}
+
+/** How long before the kill a message may have been stored, and acknowledged, without its broadcast having left. */
+const CRASH_WINDOW_MS = 1000;
+
+/**
+ * A gateway stores a message, hands its broadcast to the Redis adapter (which publishes without
+ * waiting) and acknowledges: a SIGKILL in between leaves a stored message that no client of another
+ * instance ever gets live, and one that stayed connected has no reason to ask messages:sync. Such a
+ * message, sent from the killed instance within CRASH_WINDOW_MS of the kill, is fetched by every VU
+ * once at the end and counted apart (`storm.cut_at_crash`), as unconfirmed_at_crash is; any other
+ * message still missing stays lost.
+ */
+async function syncCutAtCrash(socket: Socket, t: Target, plan: FanoutPlan, conversationId: string, receiver: Receiver, events: Events): Promise<void> {
+  const storm = plan.storm!;
+  const cutAtCrash = (m: { content?: unknown } | undefined) => {
+    const stamp = decodeStamp(m?.content, plan.runId);
+    return Boolean(stamp && stamp.senderInstance === storm.instance && stamp.emittedAt >= storm.at - CRASH_WINDOW_MS && stamp.emittedAt <= storm.at + CRASH_WINDOW_MS);
+  };
+  const filtered = { deliver: (m: Parameters<Receiver['deliver']>[0], via: Parameters<Receiver['deliver']>[1]) => cutAtCrash(m) && receiver.deliver(m, via) };
+  if (socket.connected) await syncInto(socket, t, conversationId, undefined, filtered, 'cut-at-crash', 'storm', events);
 }

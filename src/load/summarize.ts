@@ -1,4 +1,4 @@
-import type { DeliveryCounts, HistogramSummary, LoadPeriod, LoadReport, PerSenderDelivery, ThroughputStep } from '../model/load.js';
+import type { ConnectionResults, DeliveryCounts, HistogramSummary, LoadPeriod, LoadReport, PerSenderDelivery, ThroughputStep } from '../model/load.js';
 import { foldSketches } from './fold-sketches.js';
 import { slotInstance } from './plan.js';
 import { LATENCY_BUCKETS_MS } from './stamp.js';
@@ -51,6 +51,7 @@ export function summarizeArtillery(artillery: ArtilleryOutput, opts: SummaryOpti
   const latencyBuckets = [...LATENCY_BUCKETS_MS.map(String), '+Inf'].map((le) => ({ le, count: c(`${prefix}.latency_bucket.${le}`) }));
   const hasDeliveries = counters[`${prefix}.sent`] !== undefined || counters[`${prefix}.expected`] !== undefined;
   const total = hasDeliveries ? delivery(c(`${prefix}.expected`), c(`${prefix}.received`), c(`${prefix}.duplicated`), c(`${prefix}.out_of_order`)) : undefined;
+  if (total && c(`${prefix}.not_deliverable`)) total.notDeliverable = c(`${prefix}.not_deliverable`);
 
   const senders = new Set<string>();
   for (const name of Object.keys(counters)) {
@@ -77,6 +78,7 @@ export function summarizeArtillery(artillery: ArtilleryOutput, opts: SummaryOpti
     values[`${prefix}.duplicated`] = total.duplicated;
     values[`${prefix}.out_of_order`] = total.outOfOrder;
     values[`${prefix}.senders_with_loss`] = perSender.filter((p) => p.lost > 0).length;
+    values[`${prefix}.not_deliverable`] = c(`${prefix}.not_deliverable`);
     values[`${prefix}.late_join`] = c(`${prefix}.late_join`);
     values[`${prefix}.late_join_synced`] = c(`${prefix}.late_join_synced`);
   }
@@ -88,7 +90,8 @@ export function summarizeArtillery(artillery: ArtilleryOutput, opts: SummaryOpti
     values['storm.unrecovered'] = unrecovered;
     values['storm.unconfirmed_at_crash'] = c('storm.unconfirmed_at_crash');
     values['storm.unconfirmed_at_crash.deliveries_missing'] = (total?.lost ?? 0) - unrecovered;
-    values['storm.missed_live'] = unrecovered + c('storm.recovered_by_sync');
+    values['storm.missed_live'] = unrecovered + c('storm.recovered_by_sync') + c('storm.cut_at_crash');
+    values['storm.cut_at_crash'] = c('storm.cut_at_crash');
     values['storm.recovered_by_sync'] = c('storm.recovered_by_sync');
     values['storm.sent_during_outage'] = c('storm.sent_during_outage');
     values['storm.sent_while_disconnected_skipped'] = c('storm.send_skipped_disconnected');
@@ -124,6 +127,21 @@ export function summarizeArtillery(artillery: ArtilleryOutput, opts: SummaryOpti
     },
     timeline,
   };
+}
+
+/** The connection phase as threshold values: connect.connected, connect.failed, connect.latency_ms.p95... */
+export function connectionValues(r: ConnectionResults): Record<string, number> {
+  const out: Record<string, number> = {
+    'connect.planned': r.planned,
+    'connect.connected': r.connected,
+    'connect.refused': r.refused,
+    'connect.timed_out': r.timedOut,
+    'connect.never_reported': r.neverReported,
+    'connect.failed': r.refused + r.timedOut + r.neverReported,
+    'connect.late': r.late,
+  };
+  if (r.latencyMs) for (const [k, v] of Object.entries(r.latencyMs)) out[`connect.latency_ms.${k}`] = v;
+  return out;
 }
 
 /** One row per step, as Artillery counted it. */

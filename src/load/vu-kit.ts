@@ -57,11 +57,27 @@ export async function sleepUntil(at: number): Promise<void> {
 /** The event that says a connection is usable: the dialect's ready event, else the transport connect. */
 export const readyEventOf = (t: Target) => (t.dialect.readyEvent ? t.dialect.eventName(t.dialect.readyEvent) : 'connect');
 
+/** A handshake that did not end ready: refused by the server (with its reason) or timed out. */
+export class ConnectFailure extends Error {
+  constructor(
+    readonly kind: 'refused' | 'timed_out',
+    readonly reason: string,
+  ) {
+    super(kind === 'refused' ? `connection refused: ${reason}` : reason);
+  }
+}
+
+/** The server's words for a refused handshake: Socket.IO's middleware error and its data. */
+function refusalOf(err: Error & { data?: { message?: unknown; code?: unknown } }): string {
+  const detail = typeof err.data?.message === 'string' ? err.data.message : typeof err.data?.code === 'string' ? err.data.code : undefined;
+  return detail && detail !== err.message ? `${err.message}: ${detail}` : err.message;
+}
+
 /**
  * Opens a VU's socket on its instance, as its user, and waits until the gateway says it is ready.
  * `reconnection` on lets socket.io-client come back by itself after a storm.
  */
-export async function openSocket(t: Target, url: string, userId: string, events: Events, opts: { prefix: string; reconnection?: boolean }): Promise<Socket> {
+export async function openSocket(t: Target, url: string, userId: string, events: Events, opts: { prefix: string; reconnection?: boolean; onReady?: (ms: number) => void }): Promise<Socket> {
   const token = await t.tokens.valid(userId);
   const started = performance.now();
   const socket = io(url, {
@@ -75,14 +91,19 @@ export async function openSocket(t: Target, url: string, userId: string, events:
   });
   const ready = readyEventOf(t);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`no ${ready} within ${t.config.timeouts.connectMs} ms`)), t.config.timeouts.connectMs);
+    const timer = setTimeout(() => fail(new ConnectFailure('timed_out', `no ${ready} within ${t.config.timeouts.connectMs} ms`)), t.config.timeouts.connectMs);
     const fail = (err: Error) => (clearTimeout(timer), socket.close(), reject(err));
     socket.once(ready, () => (clearTimeout(timer), resolve()));
-    socket.once('connect_error', (err) => fail(new Error(`connect_error: ${err.message}`)));
-    socket.once('disconnect', (reason) => fail(new Error(`disconnected before ready: ${reason}`)));
+    socket.once('connect_error', (err) => fail(new ConnectFailure('refused', refusalOf(err))));
+    // A gateway that refuses after the transport connected says why in its error event, then disconnects.
+    let said: string | undefined;
+    socket.once(t.dialect.errorEvents.error, (e: { code?: unknown; message?: unknown } | undefined) => (said = [e?.code, e?.message].filter((x) => typeof x === 'string').join(': ') || undefined));
+    socket.once('disconnect', (reason) => fail(new ConnectFailure('refused', said ? `${said} (then ${reason})` : `disconnected before ready: ${reason}`)));
   });
-  socket.removeAllListeners('connect_error').removeAllListeners('disconnect');
-  events.emit('histogram', `${opts.prefix}.connect_ms`, performance.now() - started);
+  socket.removeAllListeners('connect_error').removeAllListeners('disconnect').removeAllListeners(t.dialect.errorEvents.error);
+  const ms = performance.now() - started;
+  opts.onReady?.(ms);
+  events.emit('histogram', `${opts.prefix}.connect_ms`, ms);
   events.emit('counter', `${opts.prefix}.connected`, 1);
   return socket;
 }

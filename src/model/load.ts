@@ -31,6 +31,33 @@ export interface DeliveryCounts {
   outOfOrder: number;
   /** received / expected, 1 when nothing was expected. */
   ratio: number;
+  /** Deliveries owed to VUs that were not connected when sending began: neither expected nor lost. */
+  notDeliverable?: number;
+}
+
+/** The connection phase of a load run: every VU's handshake before sending began. */
+export interface ConnectionResults {
+  /** VUs planned (the connections asked for). */
+  planned: number;
+  /** Ready before sending began. */
+  connected: number;
+  refused: number;
+  /** The server's reason -> how many handshakes it refused with it. */
+  refusedReasons: Record<string, number>;
+  timedOut: number;
+  /** Connected only after sending began (they took no part), by cause. */
+  late: number;
+  lateCauses: Record<string, number>;
+  /** VUs that never reported a handshake (the generator did not start them, or they failed before). */
+  neverReported: number;
+  /** Handshake to ready, over every connected VU (late ones too). */
+  latencyMs?: { p50: number; p95: number; p99: number; max: number; count: number };
+  /** From the first VU asking to connect to the start of sending being fixed. */
+  phaseMs?: number;
+  /** The most handshakes the pacer let run at once on one instance (it adapts to connect latency). */
+  peakHandshakesInFlight: number;
+  /** The target's declared limits.connectsPerSecond, applied per instance. */
+  connectsPerSecondLimit?: number;
 }
 
 export interface PerSenderDelivery extends DeliveryCounts {
@@ -106,6 +133,8 @@ export interface LoadReport {
   };
   /** Latency and counts over time, one entry per reporting period. */
   timeline: LoadPeriod[];
+  /** The connection phase (absent from a run without one). */
+  connection?: ConnectionResults;
   thresholds: ThresholdResult[];
   generator: GeneratorHealth;
   passed: boolean;

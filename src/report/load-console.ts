@@ -32,14 +32,17 @@ export function printLoadSummary(sink: Sink, report: LoadReport, section: Consol
     const line = latencyLine(label, h[name]);
     if (line) lines.push(line);
   }
+  lines.push(...connectionSection(report, c));
   lines.push(...section(report, c));
   const d = report.metrics.delivery;
   if (d) {
     const warn = (n: number, text: string) => (n > 0 ? c.red(text) : text);
     lines.push(c.bold('deliveries'), `  expected ${d.expected}, received ${d.received} (${(d.ratio * 100).toFixed(2)}%), ${warn(d.lost, `lost ${d.lost}`)}, ${warn(d.duplicated, `duplicated ${d.duplicated}`)}, ${warn(d.outOfOrder, `out of order ${d.outOfOrder}`)}`);
-    if (v[`${prefix}.late_join`]) {
+    // With a connection phase a late joiner takes no part (the connections section gives its cause).
+    if (v[`${prefix}.late_join`] && !report.connection) {
       lines.push(c.yellow(`  ${v[`${prefix}.late_join`]} VU(s) were ready only after sending began (the generator's start-up); they fetched ${v[`${prefix}.late_join_synced`]} earlier deliveries with messages:sync, counted without a latency. Raise --settle to avoid it.`));
     }
+    if (d.notDeliverable) lines.push(c.yellow(`  not deliverable ${d.notDeliverable}: owed to VUs that were not connected when sending began (see connections), not counted as lost`));
     lines.push(`  lost same-instance ${v[`${prefix}.lost.same_instance`] ?? 0}, cross-instance ${v[`${prefix}.lost.cross_instance`] ?? 0}`);
     const senders = report.metrics.perSender ?? [];
     const lossy = senders.filter((s) => s.lost > 0).sort((a, b) => b.lost - a.lost);
@@ -54,6 +57,22 @@ export function printLoadSummary(sink: Sink, report: LoadReport, section: Consol
   if (g.saturated) lines.push(c.red(`  SATURATED: ${g.reasons.join('; ')}; these numbers measure the generator, not the server`));
   lines.push('', report.passed ? c.green(`PASSED in ${(report.durationMs / 1000).toFixed(1)}s`) : c.red(`FAILED in ${(report.durationMs / 1000).toFixed(1)}s`));
   sink.say(lines.join('\n') + '\n');
+}
+
+/** The connection phase: who connected before sending began, who was refused (and why), timed out, came late. */
+function connectionSection(report: LoadReport, c: ChalkInstance): string[] {
+  const r = report.connection;
+  if (!r) return [];
+  const warn = (n: number, text: string) => (n > 0 ? c.red(text) : text);
+  const lines = [
+    c.bold('connections'),
+    `  connected ${r.connected} of ${r.planned} before sending began${r.phaseMs === undefined ? '' : ` (${(r.phaseMs / 1000).toFixed(1)} s)`}, ${warn(r.refused, `refused ${r.refused}`)}, ${warn(r.timedOut, `timed out ${r.timedOut}`)}${r.neverReported ? `, ${c.red(`never tried ${r.neverReported}`)}` : ''}`,
+  ];
+  if (r.latencyMs) lines.push(`  connect latency p50 ${ms(r.latencyMs.p50)}, p95 ${ms(r.latencyMs.p95)}, p99 ${ms(r.latencyMs.p99)}, max ${ms(r.latencyMs.max)} (${r.latencyMs.count})`);
+  lines.push(`  ramp ${r.connectsPerSecondLimit ? `at ${r.connectsPerSecondLimit} connects/s per instance (limits.connectsPerSecond)` : `paced by connect latency, up to ${r.peakHandshakesInFlight} handshake${r.peakHandshakesInFlight === 1 ? '' : 's'} in flight per instance`}`);
+  for (const [reason, n] of Object.entries(r.refusedReasons)) lines.push(c.red(`  refused ${n}: ${reason}`));
+  for (const [cause, n] of Object.entries(r.lateCauses)) lines.push(c.yellow(`  late ${n} (connected after sending began, took no part): ${cause}`));
+  return lines;
 }
 
 export interface AdapterRow {

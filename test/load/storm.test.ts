@@ -65,7 +65,8 @@ describe('gatecheck load reconnection-storm (real Artillery runs against the ref
     expect(v['presence.stale_offline']).toBe(0);
     expect(v['presence.stale_online']).toBe(0);
     expect(run.code, run.stderr).toBe(0);
-  });
+    // Artillery's start (10 s and more on a busy machine), the connection phase, 10 s of sending, the restart.
+  }, 120_000);
 
   it('--compare-adapters: pub/sub recovers no session (messages:sync does), the streams adapter recovers every one', async () => {
     const run = await runCli(['load', 'reconnection-storm', ...SHORT, '--compare-adapters', '--json'], { timeoutMs: 180_000 });
@@ -84,7 +85,7 @@ describe('gatecheck load reconnection-storm (real Artillery runs against the ref
     expect(streams.recoveredBySync).toBe(streams.missedLive);
     expect(run.stderr).toMatch(/adapter +reconnect p50 +reconnect p99 +sessions recovered/);
     expect(run.stderr).toMatch(/streams .* 100% /);
-  });
+  }, 200_000);
 
   it('refuses an instance storm against a target it cannot kill, and --storm on another scenario', async () => {
     const other = await runCli(['load', 'fanout', '--storm', 'transport'], { timeoutMs: 20_000 });
