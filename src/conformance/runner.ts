@@ -126,6 +126,7 @@ const NEED_HINTS: Record<Need, string> = {
   'rest.sendMessage': 'declare rest.sendMessage in the target config',
   multiInstance: 'needs two instances: list two instance URLs sharing a Redis (with no target, give gatecheck a Redis: --redis-url, a redis-server on PATH, or Docker)',
   rateLimit: 'the target declares no rate limit (capabilities.rateLimit)',
+  redis: 'declare capabilities.redis (its url, and key patterns where they differ from the guide) in the target config',
   expiredTokens: 'an expired but correctly signed token can only be made with auth.mint',
   anyUserIds: 'needs fresh users; auth.static gives a fixed pool',
 };
@@ -135,6 +136,7 @@ function missingNeeds(needs: Need[], env: RunEnvironment): string | undefined {
     if (n.startsWith('rest.')) return env.rest.has(n.slice(5) as never);
     if (n === 'multiInstance') return env.config.instances.length > 1;
     if (n === 'rateLimit') return Boolean(env.config.capabilities.rateLimit);
+    if (n === 'redis') return Boolean(env.config.capabilities.redis);
     if (n === 'expiredTokens') return Boolean(env.tokens.expired);
     return !env.tokens.fixedUsers;
   };

@@ -12,6 +12,7 @@ export type Need =
   | 'rest.sendMessage'
   | 'multiInstance'
   | 'rateLimit'
+  | 'redis'
   | 'expiredTokens'
   | 'anyUserIds';
 
