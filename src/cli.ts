@@ -89,7 +89,8 @@ export function buildProgram(): Command {
       .option('--report-dir <dir>', 'write report.json and junit.xml there')
       .option('--json', 'print report.json on stdout (the human summary goes to stderr)')
       .option('--filter <text>', 'only cases whose id contains it, or of that suite / seedRef (repeatable)', collect)
-      .option('-v, --verbose', 'show the evidence of non-strict and skipped cases too'),
+      .option('-v, --verbose', 'show the evidence of non-strict and skipped cases too')
+      .option('--ttl-wait', 'kraken: run the TTL expiry cases whatever the declared TTLs (by default a TTL over 5 s, or over kraken.maxTtlWaitMs, skips them); the run says up front how long they wait'),
   )
     .addHelpText('after', `\nExamples:\n  gatecheck conform                                  # the bundled reference gateway\n  gatecheck conform --target my-gateway.yml --report-dir reports/ci\n  GATECHECK_JWT_SECRET=... gatecheck conform --url http://127.0.0.1:4001 --url http://127.0.0.1:4002\n${EXIT_HELP}`)
     .action(async (flags, cmd: Command) => exit(await conformCommand(flags, logger(cmd))));

@@ -17,7 +17,7 @@ export interface RunOptions {
 export async function runCases(opts: RunOptions): Promise<CaseResult[]> {
   const { env } = opts;
   const { concurrency } = env.config.limits;
-  const { runMs } = env.config.timeouts;
+  const runMs = env.config.timeouts.runMs + opts.cases.reduce((sum, c) => sum + (c.longWait?.(env.config)?.ms ?? 0), 0);
   const runDeadline = Date.now() + runMs;
   let targetDown: string | undefined;
   const results: CaseResult[] = new Array(opts.cases.length);
@@ -58,7 +58,7 @@ async function runOne(def: CaseDef, env: RunEnvironment, strict: boolean, runDea
   if (missing) return blank(def, 'skipped', missing);
   const ctx = new CaseContext(env);
   const started = performance.now();
-  const caseMs = Math.min(env.config.timeouts.caseMs, Math.max(1000, runDeadline - Date.now()));
+  const caseMs = Math.min(env.config.timeouts.caseMs + (def.longWait?.(env.config)?.ms ?? 0), Math.max(1000, runDeadline - Date.now()));
   let status: CaseStatus = 'passed';
   let reason = '';
   let failure: CaseFailure['failure'] | undefined;

@@ -1,4 +1,5 @@
 import type { Failure } from '../model/conformance.js';
+import type { TargetConfig } from '../config/schema.js';
 import type { CaseContext } from './context.js';
 
 export type { CaseEvidence, CaseResult, CaseStatus, Failure } from '../model/conformance.js';
@@ -16,6 +17,12 @@ export type Need =
   | 'expiredTokens'
   | 'anyUserIds';
 
+export interface LongWait {
+  ms: number;
+  /** What the case waits for, e.g. "the 60 s presence TTL". */
+  why: string;
+}
+
 export interface CaseDef {
   id: string;
   suite: string;
@@ -23,6 +30,12 @@ export interface CaseDef {
   /** The guide's test this case comes from ("Test 4"), or null for cases beyond the seed. */
   seedRef: string | null;
   needs?: Need[];
+  /**
+   * How much longer than timeouts.caseMs this case may take, and why (a TTL it waits out); undefined
+   * when it waits for nothing unusual. Its deadline grows by `ms`, the run's by the sum, and `conform`
+   * says up front what a long wait is for.
+   */
+  longWait?: (config: TargetConfig) => LongWait | undefined;
   run(ctx: CaseContext): Promise<void>;
 }
 
