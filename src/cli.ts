@@ -105,6 +105,7 @@ export function buildProgram(): Command {
       .addOption(reporterOption(', with --report-dir also json (report.json), junit (junit.xml) and html (report.html)'))
       .option('--baseline <file>', 'a previous report.json or a baseline file of accepted cases: exit 1 only on a new failure or a baseline entry that now passes')
       .option('--update-baseline <file>', 'write the baseline file of this run (every failing case accepted with its reason) there')
+      .option('--ttl-wait', 'kraken: run the TTL expiry cases whatever the declared TTLs (by default a TTL over 5 s, or over kraken.maxTtlWaitMs, skips them); the run says up front how long they wait')
       .option('--no-preflight', 'skip the fast doctor checks before the first case (each instance answers Socket.IO and accepts a valid token)'),
   )
     .addHelpText('after', `\nExamples:\n  gatecheck conform                                  # the bundled reference gateway\n  gatecheck conform --target my-gateway.yml --report-dir reports/ci\n  gatecheck conform --target my-gateway.yml --baseline gatecheck-baseline.yml --reporter console --reporter junit --report-dir reports\n  GATECHECK_JWT_SECRET=... gatecheck conform --url http://127.0.0.1:4001 --url http://127.0.0.1:4002\n${EXIT_HELP}`)

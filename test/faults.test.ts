@@ -52,14 +52,20 @@ describe('faults: the target misbehaves', () => {
       expect(seed1.reason).toMatch(/does not match the documented shape|contract violation/);
       const violations = report.cases.flatMap((c: { evidence: { violations: Array<{ event: string; issues: Array<{ path: string }> }> } }) => c.evidence.violations);
       expect(violations.some((v: { event: string; issues: Array<{ path: string }> }) => v.event === 'connected' && v.issues.some((i) => i.path === 'userId'))).toBe(true);
-      // No REST declared: exactly the cases that create a conversation are skipped, and say so.
+      // No REST and no Redis declared: exactly the cases that create a conversation or read the bookkeeping are skipped, and say so.
       const needRest = chatServiceCases.filter((c) => c.needs?.includes('rest.createConversation')).map((c) => c.id);
-      expect(needRest).toHaveLength(41);
+      const needRedis = chatServiceCases.filter((c) => c.needs?.includes('redis')).map((c) => c.id);
+      expect(needRest).toHaveLength(42);
+      expect(needRedis).toEqual(['bookkeeping.socket-key', 'bookkeeping.online-set']);
       const skipped = report.cases.filter((c: { status: string }) => c.status === 'skipped');
-      expect(skipped.map((c: { id: string }) => c.id)).toEqual(needRest);
-      for (const c of skipped) expect(c.reason).toMatch(/^skipped: declare rest\.createConversation in the target config/);
-      expect(report.summary).toMatchObject({ total: chatServiceCases.length, passed: 0, nonStrict: 0, skipped: 41, errored: 0 });
-      expect(report.summary.failed + report.summary.blocked).toBe(chatServiceCases.length - 41);
+      expect(skipped.map((c: { id: string }) => c.id)).toEqual([...needRest, ...needRedis]);
+      for (const c of skipped) {
+        const declare = needRedis.includes(c.id) ? /^skipped: declare capabilities\.redis/ : /^skipped: declare rest\.createConversation in the target config/;
+        expect(c.reason).toMatch(declare);
+      }
+      const notRun = needRest.length + needRedis.length;
+      expect(report.summary).toMatchObject({ total: chatServiceCases.length, passed: 0, nonStrict: 0, skipped: notRun, errored: 0 });
+      expect(report.summary.failed + report.summary.blocked).toBe(chatServiceCases.length - notRun);
       // Findings group by cause: every refusal the garbage server skipped is one finding.
       const accepted = report.findings.find((f: { kind: string; title: string }) => f.kind === 'failed' && f.title === 'the gateway accepted the connection');
       expect(accepted?.cases.length).toBeGreaterThan(3);

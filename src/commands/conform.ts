@@ -7,6 +7,7 @@ import { loadBaseline, type Baseline } from '../baseline/file.js';
 import { writeBaseline } from '../baseline/write.js';
 import { assertReachable } from '../client/reachability.js';
 import { runConformance, selectCases } from '../conformance/conform.js';
+import { longWaitNotice } from '../conformance/long-waits.js';
 import { paceDeadlines } from '../conformance/pacing.js';
 import { checkEnvVars } from '../doctor/env-vars.js';
 import { runPreflight } from '../doctor/preflight.js';
@@ -40,6 +41,7 @@ export interface ConformFlags extends TargetFlags {
   updateBaseline?: string;
   /** false with --no-preflight: skip the doctor's fast checks of the live target. */
   preflight?: boolean;
+  ttlWait?: boolean;
 }
 
 export async function conformCommand(flags: ConformFlags, logger: Logger): Promise<number> {
@@ -47,22 +49,28 @@ export async function conformCommand(flags: ConformFlags, logger: Logger): Promi
   const formats = chooseFormats(flags, ['json', 'junit', 'html']);
   // A broken baseline is exit 2 before any gateway starts.
   const baseline = flags.baseline ? await loadBaseline(flags.baseline) : undefined;
+  // Without a target config the dialect is the flag's: refuse before starting a reference gateway for nothing.
+  if (flags.ttlWait && !flags.target && flags.dialect !== 'kraken') throw ttlWaitMisused();
   const target = await resolveTarget(flags, logger);
   try {
     if (baseline?.dialect && baseline.dialect !== target.config.dialect) throw new UsageError(`baseline ${baseline.file} is for dialect ${baseline.dialect}, the target speaks ${target.config.dialect}`);
     secrets.add(...target.secrets, ...resolveSecretsOf(target.config));
     if (target.warning) sink.say(`note: ${target.warning}\n`);
-    const suite = dialectModule(target.config.dialect);
-    const profile = await profileOf(flags.profile ?? target.config.profile, target.config.dialect, target.summary.configFile);
+    const config = flags.ttlWait ? withoutTtlWaitBound(target.config) : target.config;
+    const suite = dialectModule(config.dialect);
+    const profile = await profileOf(flags.profile ?? config.profile, config.dialect, target.summary.configFile);
     if (profile) sink.say(`profile ${profile.name}: the differences it covers are reported as findings\n`);
-    const blocked = await preflight(flags, target.config, suite, profile);
+    const blocked = await preflight(flags, config, suite, profile);
     if (blocked) {
       // Like every other exit-2 error, on stderr: stdout stays empty for a --json reader.
       const errors = new Sink(process.stderr);
       errors.say(`${renderCheckLines(blocked, chalkFor(process.stderr))}\ngatecheck: the target cannot be tested as configured (gatecheck doctor checks it all; --no-preflight skips this)\n`);
       return 2;
     }
-    const paced = paceDeadlines(target.config, selectCases(suite.cases, flags.filter).length);
+    const selected = selectCases(suite.cases, flags.filter);
+    const waits = longWaitNotice(selected, config);
+    if (waits) sink.say(`note: ${waits}\n`);
+    const paced = paceDeadlines(config, selected.length);
     if (paced.note) sink.say(`note: ${paced.note}\n`);
     const reporters = new Reporters(sink, conformanceReporters(sink, formats, { dir: flags.reportDir, stdout: flags.json, verbose: flags.verbose }));
     const report = await runConformance({
@@ -109,3 +117,11 @@ async function preflight(flags: ConformFlags, config: TargetConfig, suite: Diale
   const lines = await runPreflight(config, suite.dialect({ ...profile?.data.events, ...config.events }));
   return lines.some((l) => l.status === 'fail') ? lines.filter((l) => l.status !== 'ok') : undefined;
 }
+
+/** --ttl-wait: the expiry cases wait out whatever TTL the Kraken target declares. */
+function withoutTtlWaitBound(config: TargetConfig): TargetConfig {
+  if (!config.kraken) throw ttlWaitMisused();
+  return { ...config, kraken: { ...config.kraken, maxTtlWaitMs: Number.MAX_SAFE_INTEGER } };
+}
+
+const ttlWaitMisused = () => new UsageError('--ttl-wait applies only to the kraken dialect (its presence and voice TTLs)');

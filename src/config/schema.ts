@@ -36,6 +36,8 @@ const krakenSection = z.strictObject({
   presenceTtlMs: z.number().int().positive().optional(),
   /** The voice presence TTL the server declares; enables the voice TTL case. */
   voiceTtlMs: z.number().int().positive().optional(),
+  /** The longest declared TTL the expiry cases wait out (default 5000); `conform --ttl-wait` lifts the bound. */
+  maxTtlWaitMs: z.number().int().positive().optional(),
 });
 
 export const targetConfigSchema = z.strictObject({

@@ -114,9 +114,11 @@ kraken:
   #   editMessage: { method: PATCH, path: "/api/messages/{{messageId}}", body: { spans: "{{spans}}" } }
   #   deleteMessage: { method: DELETE, path: "/api/messages/{{messageId}}" }
   #   notify: { method: POST, path: /api/test/notifications, body: { userId: "{{userId}}", type: "{{type}}", data: "{{data}}" } }
-  # Declare your TTLs to enable the expiry cases; a TTL over 5 s skips them (start the server with a shorter one).
+  # Declare your TTLs to enable the expiry cases; a TTL over maxTtlWaitMs (default 5000) skips them: start the
+  # server with shorter ones, raise maxTtlWaitMs, or pass conform --ttl-wait (the run says how long it waits).
   presenceTtlMs: 60000
   voiceTtlMs: 60000
+  # maxTtlWaitMs: 60000
 
 # Event names drift between releases: map the documented name to yours.
 events: {}

@@ -17,7 +17,7 @@ export interface RunOptions {
 export async function runCases(opts: RunOptions): Promise<CaseResult[]> {
   const { env } = opts;
   const { concurrency } = env.config.limits;
-  const { runMs } = env.config.timeouts;
+  const runMs = env.config.timeouts.runMs + opts.cases.reduce((sum, c) => sum + (c.longWait?.(env.config)?.ms ?? 0), 0);
   const runDeadline = Date.now() + runMs;
   let targetDown: string | undefined;
   const results: CaseResult[] = new Array(opts.cases.length);
@@ -58,7 +58,7 @@ async function runOne(def: CaseDef, env: RunEnvironment, strict: boolean, runDea
   if (missing) return blank(def, 'skipped', missing);
   const ctx = new CaseContext(env);
   const started = performance.now();
-  const caseMs = Math.min(env.config.timeouts.caseMs, Math.max(1000, runDeadline - Date.now()));
+  const caseMs = Math.min(env.config.timeouts.caseMs + (def.longWait?.(env.config)?.ms ?? 0), Math.max(1000, runDeadline - Date.now()));
   let status: CaseStatus = 'passed';
   let reason = '';
   let failure: CaseFailure['failure'] | undefined;
@@ -140,6 +140,7 @@ const NEED_HINTS: Record<Need, string> = {
   'rest.sendMessage': 'declare rest.sendMessage in the target config',
   multiInstance: 'needs two instances: list two instance URLs sharing a Redis (with no target, give gatecheck a Redis: --redis-url, a redis-server on PATH, or Docker)',
   rateLimit: 'the target declares no rate limit (capabilities.rateLimit)',
+  redis: 'declare capabilities.redis (its url, and key patterns where they differ from the guide) in the target config',
   expiredTokens: 'an expired but correctly signed token can only be made with auth.mint',
   anyUserIds: 'needs fresh users; auth.static gives a fixed pool',
 };
@@ -149,6 +150,7 @@ function missingNeeds(needs: Need[], env: RunEnvironment): string | undefined {
     if (n.startsWith('rest.')) return env.rest.has(n.slice(5) as never);
     if (n === 'multiInstance') return env.config.instances.length > 1;
     if (n === 'rateLimit') return Boolean(env.config.capabilities.rateLimit);
+    if (n === 'redis') return Boolean(env.config.capabilities.redis);
     if (n === 'expiredTokens') return Boolean(env.tokens.expired);
     return !env.tokens.fixedUsers;
   };

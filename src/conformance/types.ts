@@ -1,4 +1,5 @@
 import type { Failure } from '../model/conformance.js';
+import type { TargetConfig } from '../config/schema.js';
 import type { CaseContext } from './context.js';
 
 export type { CaseEvidence, CaseResult, CaseStatus, Failure } from '../model/conformance.js';
@@ -12,8 +13,15 @@ export type Need =
   | 'rest.sendMessage'
   | 'multiInstance'
   | 'rateLimit'
+  | 'redis'
   | 'expiredTokens'
   | 'anyUserIds';
+
+export interface LongWait {
+  ms: number;
+  /** What the case waits for, e.g. "the 60 s presence TTL". */
+  why: string;
+}
 
 export interface CaseDef {
   id: string;
@@ -27,6 +35,12 @@ export interface CaseDef {
    * named step (ctx.step) means the case was blocked by it, not that it failed.
    */
   subject?: string[];
+  /**
+   * How much longer than timeouts.caseMs this case may take, and why (a TTL it waits out); undefined
+   * when it waits for nothing unusual. Its deadline grows by `ms`, the run's by the sum, and `conform`
+   * says up front what a long wait is for.
+   */
+  longWait?: (config: TargetConfig) => LongWait | undefined;
   run(ctx: CaseContext): Promise<void>;
 }
 

@@ -54,4 +54,8 @@ export const CHAT_MUTANTS = defineMutants<Area>([
   { name: 'errors-as-negative-ack', area: 'messaging', kind: 'deviation', description: 'errors answer the ack with {success:false, error:{code}} instead of an error event (open point 1)' },
   { name: 'auth-in-middleware', area: 'auth', kind: 'deviation', description: 'bad tokens are refused in io.use middleware: connect_error carrying UNAUTHORIZED (handshake rejection)' },
   { name: 'pong-without-timestamp', area: 'messaging', kind: 'deviation', description: 'ping is answered by a pong event without a timestamp and no ack (open point 2)' },
+  // Coverage the documents ask for (issue 9): Step 4.12's leave path and the ws:socket / ws:online keys.
+  { name: 'rest-leave-no-room-leave', area: 'rest-membership', description: 'leaving through REST (leave()) notifies everyone but the leaver\'s sockets stay in the room' },
+  { name: 'bookkeeping-socket-key-kept', area: 'bookkeeping', description: 'ws:socket:{socketId} is not deleted on disconnect (left to its 24 h TTL)' },
+  { name: 'bookkeeping-online-any-disconnect', area: 'bookkeeping', description: 'the user is removed from ws:online when any of its sockets closes, not the last' },
 ]);

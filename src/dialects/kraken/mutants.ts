@@ -56,4 +56,9 @@ export const KRAKEN_MUTANTS = defineMutants<Area>([
   { name: 'auth-in-middleware', area: 'auth', kind: 'deviation', description: 'bad tokens are refused in io.use middleware: connect_error carrying AUTH_FAILED (handshake rejection)' },
   // multi-instance
   { name: 'no-redis-adapter', area: 'multi-instance', description: 'instances share state in Redis but not broadcasts (the Redis adapter is not attached)', needsMultiInstance: true },
+  // Coverage the documents ask for (issue 9)
+  { name: 'voice-user-missing-flags', area: 'voice', description: 'VoicePresenceUser lacks isVideoEnabled, isScreenSharing and isMuted (as Kraken v0.1.2 sends it)' },
+  { name: 'voice-events-to-channel-room', area: 'voice', description: 'voice events go to the channel room (every member who ran joinAll), not to the voice channel\'s participants' },
+  { name: 'voice-updated-to-channel-room', area: 'voice', kind: 'deviation', description: 'voiceChannelUserUpdated also goes to the channel room, as module.md pattern 3 does "for non-voice users"' },
+  { name: 'voice-refresh-joins', area: 'voice', description: 'voice_presence_refresh by a user who is not in the voice channel joins it (voiceChannelUserJoined) instead of being refused' },
 ]);

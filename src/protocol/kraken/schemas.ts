@@ -68,12 +68,16 @@ export const userTyping = z.looseObject({ userId: id });
 /** NEW_MENTION and NOTIFICATION have no documented payload: any object. */
 export const openObject = z.looseObject({});
 
+/** A Date on the wire: an ISO string that parses, or epoch milliseconds. */
+const instant = z.union([z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'expected a date (ISO string)'), z.number()]);
+
+/** Every field the events document lists is checked; a missing flag is a violation of the case that sees it. */
 export const voicePresenceUser = z.looseObject({
   id,
   username: z.string(),
   displayName: z.string().nullish(),
   avatarUrl: z.string().nullish(),
-  joinedAt: time,
+  joinedAt: instant,
   isVideoEnabled: z.boolean(),
   isScreenSharing: z.boolean(),
   isMuted: z.boolean(),
@@ -82,8 +86,11 @@ export const voicePresenceUser = z.looseObject({
 export type VoicePresenceUser = z.output<typeof voicePresenceUser>;
 
 export const voiceUserJoined = z.looseObject({ channelId: id, user: voicePresenceUser });
-export const voiceUserLeft = z.looseObject({ channelId: id, userId: id, user: voicePresenceUser });
-export const voiceUserUpdated = z.looseObject({ channelId: id, userId: id, user: voicePresenceUser, updates: z.record(z.string(), z.unknown()) });
+const sameUser = { message: 'userId and user.id name different users', path: ['user', 'id'] };
+export const voiceUserLeft = z.looseObject({ channelId: id, userId: id, user: voicePresenceUser }).refine((p) => p.userId === p.user.id, sameUser);
+export const voiceUserUpdated = z
+  .looseObject({ channelId: id, userId: id, user: voicePresenceUser, updates: z.record(z.string(), z.unknown()) })
+  .refine((p) => p.userId === p.user.id, sameUser);
 
 export const ackPayload = z.looseObject({ id });
 

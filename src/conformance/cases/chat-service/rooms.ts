@@ -1,8 +1,8 @@
 import { summarize } from '../../../client/timeline.js';
 import * as s from '../../../protocol/chat-service/schemas.js';
 import { suiteCase, type CaseDef } from '../../types.js';
-import { expectDelivered, hasContent, sendMessage, uniqueText } from './actions.js';
-import { createConversation } from './harness.js';
+import { aboutConversation, aboutUser, expectDelivered, hasContent, sendMessage, uniqueText } from './actions.js';
+import { createConversation, restCall } from './harness.js';
 
 const rooms = suiteCase('rooms', ['deliver']);
 
@@ -50,6 +50,28 @@ export const roomCases: CaseDef[] = [
       const contents = convs.map((c, i) => ({ conv: c, content: uniqueText(`r-auto ${i + 1}`) }));
       for (const { conv, content } of contents) await sendMessage(ctx, pb, conv, content);
       for (const { content } of contents) await expectDelivered(ctx, [pa], content, 'message:new in a conversation joined on connect');
+    },
+  }),
+
+  rooms('rest-leave', "Leaving through REST (Step 4.12 leave()): every socket of the leaver leaves the room and gets conversation:removed; the others get participant:removed", {
+    needs: ['rest.createConversation', 'rest.leaveConversation'],
+    async run(ctx) {
+      const [a, b, c] = await ctx.users(3);
+      const conv = await createConversation(ctx, a, [b, c]);
+      const [pa, pb, c1, c2] = await Promise.all([
+        ctx.connect(a),
+        ctx.connect(b, { instance: ctx.otherInstance }),
+        ctx.connect(c, { device: 1 }),
+        ctx.connect(c, { device: 2, instance: ctx.otherInstance }),
+      ]);
+      await restCall(ctx, 'leaveConversation', c, { conversationId: conv });
+      const aboutLeaver = (x: unknown) => aboutUser(c.id)(x as never) && aboutConversation(conv)(x as never);
+      await Promise.all([pa, pb].map((p) => ctx.waitFor(p, 'participant:removed', `participant:removed for ${c.label}, who left`, aboutLeaver)));
+      await Promise.all([c1, c2].map((p) => ctx.waitFor(p, 'conversation:removed', 'conversation:removed after leaving', aboutConversation(conv))));
+      const content = uniqueText('r-after-leave');
+      await sendMessage(ctx, pb, conv, content);
+      await expectDelivered(ctx, [pa, pb], content);
+      await ctx.expectNothing([c1, c2], 'message:new', 'a socket of the user who left still receives the conversation', hasContent(content));
     },
   }),
 ];

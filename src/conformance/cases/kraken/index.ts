@@ -8,6 +8,7 @@ import { krakenRoomCases } from './rooms.js';
 import { krakenTypingCases } from './typing.js';
 import { krakenValidationCases } from './validation.js';
 import { krakenVoiceCases } from './voice.js';
+import { krakenVoiceScopeCases } from './voice-scope.js';
 
 /** Where in the documents each suite's rules are (shown next to the case in reports; `--filter` takes it too). */
 const DOC_REFS: Record<string, string> = {
@@ -31,6 +32,7 @@ export const krakenCases: CaseDef[] = [
   ...krakenRbacCases,
   ...krakenPresenceCases,
   ...krakenVoiceCases,
+  ...krakenVoiceScopeCases,
   ...krakenTypingCases,
   ...krakenValidationCases,
 ].map((c) => ({ ...c, seedRef: c.seedRef ?? DOC_REFS[c.suite] ?? null }));

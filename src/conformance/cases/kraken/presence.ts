@@ -3,15 +3,9 @@ import type { Probe } from '../../../client/probe.js';
 import type { CaseContext } from '../../context.js';
 import { suiteCase, type CaseDef } from '../../types.js';
 import { aboutUser, connectRole, deviation, fromNow, joinAll, presenceHeartbeat, scene } from './actions.js';
+import { ttlToWaitOut, waitsOutTtl } from './ttl.js';
 
 const presence = suiteCase('kraken-presence', ['joinAll']);
-
-function presenceTtl(ctx: CaseContext): number {
-  const ttl = ctx.config.kraken?.presenceTtlMs;
-  if (!ttl) ctx.skip('skipped: the target declares no presence TTL (kraken.presenceTtlMs); the document\'s 60 s is too long to wait for');
-  if (ttl > 5_000) ctx.skip(`skipped: the declared presence TTL (${ttl} ms) is longer than this case waits (5 s); start the target with a shorter one`);
-  return ttl;
-}
 
 /** presenceOnline: acks 'ACK' (a missing ack is non-strict, open point 4; another value fails). */
 async function presenceOnline(ctx: CaseContext, probe: Probe, timeoutMs = ctx.timeouts.actionMs): Promise<void> {
@@ -95,8 +89,9 @@ export const krakenPresenceCases: CaseDef[] = [
   }),
 
   presence('ttl-expiry', 'Without presenceOnline heartbeats the presence expires after the TTL: userOffline while the socket is still open', {
+    longWait: waitsOutTtl('presence', 2),
     async run(ctx) {
-      const ttl = presenceTtl(ctx);
+      const ttl = ttlToWaitOut(ctx, 'presence');
       const { k, world } = await scene(ctx);
       const [owner, member] = await Promise.all([connectRole(k, world, 'owner'), connectRole(k, world, 'member', ctx.otherInstance)]);
       await joinAll(ctx, owner, world, 'owner');
@@ -111,8 +106,9 @@ export const krakenPresenceCases: CaseDef[] = [
   }),
 
   presence('ttl-refresh', 'presenceOnline heartbeats inside the TTL keep the user online (each one broadcasts userOnline); once they stop, the TTL expires', {
+    longWait: waitsOutTtl('presence', 4.5),
     async run(ctx) {
-      const ttl = presenceTtl(ctx);
+      const ttl = ttlToWaitOut(ctx, 'presence');
       const { k, world } = await scene(ctx);
       const [owner, member] = await Promise.all([connectRole(k, world, 'owner'), connectRole(k, world, 'member', ctx.otherInstance)]);
       await joinAll(ctx, owner, world, 'owner');

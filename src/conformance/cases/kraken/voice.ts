@@ -7,6 +7,7 @@ import type { CaseContext } from '../../context.js';
 import { suiteCase, type CaseDef } from '../../types.js';
 import { actExpecting, connectRole, expectNotRefused, joinAll, scene } from './actions.js';
 import type { KrakenContext } from './harness.js';
+import { ttlToWaitOut, waitsOutTtl } from './ttl.js';
 import { expectBeforeVoiceTtl, expectVoiceEvent, freshVoice, voiceJoin } from './voice-actions.js';
 
 const voice = suiteCase('kraken-voice');
@@ -39,13 +40,6 @@ async function refreshed(ctx: CaseContext, probe: Probe, channelId: string): Pro
   const outcome = await probe.act('voice_presence_refresh', { channelId }, 50);
   ctx.check(outcome.kind === 'ack' || outcome.kind === 'timeout', 'voice_presence_refresh by a participant was refused', { expected: 'no error', received: describeOutcome(outcome) });
   return since;
-}
-
-function voiceTtl(ctx: CaseContext): number {
-  const ttl = ctx.config.kraken?.voiceTtlMs;
-  if (!ttl) ctx.skip('skipped: the target declares no voice presence TTL (kraken.voiceTtlMs)');
-  if (ttl > 5_000) ctx.skip(`skipped: the declared voice presence TTL (${ttl} ms) is longer than this case waits (5 s)`);
-  return ttl;
 }
 
 export const krakenVoiceCases: CaseDef[] = [
@@ -120,8 +114,9 @@ export const krakenVoiceCases: CaseDef[] = [
   }),
 
   voice('refresh-and-expiry', 'voice_presence_refresh inside the TTL keeps a participant; one that stops refreshing is dropped (voiceChannelUserLeft)', {
+    longWait: waitsOutTtl('voice', 2.5),
     async run(ctx) {
-      const ttl = voiceTtl(ctx);
+      const ttl = ttlToWaitOut(ctx, 'voice');
       const { k, world } = await scene(ctx);
       const { owner, member } = await voiceRoom(ctx, k, world, true);
       const channel = world.channels.voice;
