@@ -26,6 +26,9 @@ const TOUCHED_BY_DRIFT = new Set([
   // VoicePresenceUser without isVideoEnabled / isScreenSharing / isMuted; no voice_state_update handler; voice over REST
   'kraken-rbac.voice-join-reader', 'kraken-rbac.voice-state-update-reader', 'kraken-rbac.voice-leave-reader', 'kraken-rbac.voice-join-outsider', 'kraken-rbac.voice-refresh-reader',
   'kraken-voice.join', 'kraken-voice.state-update', 'kraken-voice.leave', 'kraken-voice.disconnect-cleanup', 'kraken-voice.refresh-and-expiry',
+  'kraken-voice.participants-only',
+  // voice_presence_refresh by a non-participant re-registers (acts as a join)
+  'kraken-voice.refresh-not-a-join',
   'kraken-validation.voice-state-missing-channel', 'kraken-validation.voice-state-flag-type', 'kraken-validation.voice-join-channel-type',
   // validation errors as class-validator's array: no `event` naming the refused action
   'kraken-validation.send-message-spans-type', 'kraken-validation.send-message-empty',
