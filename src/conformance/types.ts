@@ -13,7 +13,8 @@ export type Need =
   | 'multiInstance'
   | 'rateLimit'
   | 'expiredTokens'
-  | 'anyUserIds';
+  | 'anyUserIds'
+  | 'processMemory';
 
 export interface CaseDef {
   id: string;
@@ -22,6 +23,11 @@ export interface CaseDef {
   /** The guide's test this case comes from ("Test 4"), or null for cases beyond the seed. */
   seedRef: string | null;
   needs?: Need[];
+  /**
+   * A robustness case (an attack on the target): run one at a time, never in the default run, and a
+   * target that goes down during it is the case's finding (failed), not a harness error.
+   */
+  hostile?: boolean;
   run(ctx: CaseContext): Promise<void>;
 }
 

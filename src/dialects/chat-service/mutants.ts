@@ -1,6 +1,6 @@
 import { defineMutants } from '../mutants.js';
 
-type Area = 'auth' | 'denial' | 'validation' | 'presence' | 'sync' | 'rest-membership' | 'multi-instance' | 'messaging' | 'rate-limit' | 'bookkeeping';
+type Area = 'auth' | 'denial' | 'validation' | 'presence' | 'sync' | 'rest-membership' | 'multi-instance' | 'messaging' | 'rate-limit' | 'bookkeeping' | 'robustness';
 
 /**
  * Deliberate, realistic bugs the chat-service reference gateway can be started with (one at a time).
@@ -54,4 +54,11 @@ export const CHAT_MUTANTS = defineMutants<Area>([
   { name: 'errors-as-negative-ack', area: 'messaging', kind: 'deviation', description: 'errors answer the ack with {success:false, error:{code}} instead of an error event (open point 1)' },
   { name: 'auth-in-middleware', area: 'auth', kind: 'deviation', description: 'bad tokens are refused in io.use middleware: connect_error carrying UNAUTHORIZED (handshake rejection)' },
   { name: 'pong-without-timestamp', area: 'messaging', kind: 'deviation', description: 'ping is answered by a pong event without a timestamp and no ack (open point 2)' },
+  // Robustness: killed by the robustness suite (gatecheck mutants --suite robustness), each by its own case.
+  { name: 'robust-no-payload-cap', area: 'robustness', suite: 'robustness', description: 'maxHttpBufferSize raised to 100 MB: packets far over the 1 MB cap are read and processed (robustness.oversized)' },
+  { name: 'robust-any-namespace', area: 'robustness', suite: 'robustness', description: 'dynamic namespaces (io.of(/.*/)) accept a CONNECT to any namespace (robustness.packets)' },
+  { name: 'robust-crash-on-odd-id', area: 'robustness', suite: 'robustness', description: 'an audit hook (socket.onAny) lower-cases the room id outside any try: a non-string id kills the process (robustness.odd-values)' },
+  { name: 'robust-proto-pollution', area: 'robustness', suite: 'robustness', description: 'the raw payload is deep-merged naively (lodash.merge-style): __proto__ pollutes Object.prototype and every later message carries it (robustness.prototype-keys)' },
+  { name: 'robust-flood-starves', area: 'robustness', suite: 'robustness', description: 'no rate limit, and a synchronous spam filter of 10 ms per message: one flooding socket starves every other client (robustness.event-flood)' },
+  { name: 'robust-unbounded-queue', area: 'robustness', suite: 'robustness', description: 'errors echo the rejected payload back: a client that never reads piles up its per-socket send queue without bound (robustness.slow-reader)' },
 ]);
