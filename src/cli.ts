@@ -88,7 +88,7 @@ export function buildProgram(): Command {
       .option('--strict', 'non-strict deviations from the document count as failures')
       .option('--report-dir <dir>', 'write report.json and junit.xml there')
       .option('--json', 'print report.json on stdout (the human summary goes to stderr)')
-      .option('--filter <text>', 'only cases whose id contains it, or of that suite / seedRef (repeatable)', collect)
+      .option('--filter <text>', 'only cases whose id contains it, or of that suite / seedRef (repeatable); "robustness" runs the robustness suite (attacks, never run by default)', collect)
       .option('-v, --verbose', 'show the evidence of non-strict and skipped cases too'),
   )
     .addHelpText('after', `\nExamples:\n  gatecheck conform                                  # the bundled reference gateway\n  gatecheck conform --target my-gateway.yml --report-dir reports/ci\n  GATECHECK_JWT_SECRET=... gatecheck conform --url http://127.0.0.1:4001 --url http://127.0.0.1:4002\n${EXIT_HELP}`)
@@ -126,6 +126,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--dialect <name>', 'which reference gateway and suite').choices(DIALECTS).default('chat-service'))
     .option('--report-dir <dir>', 'write mutants.json there')
     .option('--only <name>', 'only this mutant (repeatable)', collect)
+    .addOption(new Option('--suite <name>', 'the conformance suite and its mutants, or the robustness suite (attacks) and its own').choices(['conformance', 'robustness']).default('conformance'))
     .option('--redis-url <url>', 'the Redis the two reference instances share (runs the mutants one at a time)')
     .option('--parallel <n>', 'reference gateways tested at once, each with its own redis-server (default: CPUs, at most 3)', argParser(positiveInt('--parallel')))
     .option('--json', 'print mutants.json on stdout')

@@ -5,11 +5,13 @@ import { MutantsConsoleReporter, type MutantProgress } from '../report/mutants-c
 import { DocumentReporter, Reporters } from '../report/reporter.js';
 import { Sink } from '../report/sink.js';
 import { dialectModule } from '../dialects/index.js';
+import type { MutantSuite } from '../dialects/mutants.js';
 
 export interface MutantsFlags {
   dialect: string;
   reportDir?: string;
   only?: string[];
+  suite?: MutantSuite;
   redisUrl?: string;
   parallel?: number;
   json?: boolean;
@@ -21,10 +23,11 @@ export async function mutantsCommand(flags: MutantsFlags, logger: Logger): Promi
     new MutantsConsoleReporter(sink),
     new DocumentReporter(sink, { file: 'mutants.json', dir: flags.reportDir, stdout: flags.json, render: (report) => sink.json(report) }),
   ]);
-  sink.say('running the suite against the healthy reference gateway, then each mutant...\n');
+  sink.say(`running the ${flags.suite ?? 'conformance'} suite against the healthy reference gateway, then each mutant...\n`);
   const report = await runMutants({
     module: dialectModule(flags.dialect),
     only: flags.only,
+    suite: flags.suite,
     redisUrl: flags.redisUrl,
     parallel: flags.parallel,
     logger,

@@ -48,7 +48,7 @@ const robustnessLimits = z
     /** The server's declared cap on one packet (socket.io's maxHttpBufferSize, 1 MB by default). */
     maxPayloadBytes: z.number().int().positive().default(1_000_000),
     /** The most the target's RSS may grow under the slow-reader attack. */
-    rssGrowthMb: z.number().positive().default(40),
+    rssGrowthMb: z.number().positive().default(25),
   })
   .prefault({});
 

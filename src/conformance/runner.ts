@@ -60,7 +60,9 @@ async function runOne(def: CaseDef, env: RunEnvironment, strict: boolean, runDea
   if (missing) return blank(def, 'skipped', missing);
   const ctx = new CaseContext(env);
   const started = performance.now();
-  const caseMs = Math.min(env.config.timeouts.caseMs, Math.max(1000, runDeadline - Date.now()));
+  // An attack waits out its canaries' loss window (10 s) after a starved target: a minute at least.
+  const ownMs = def.hostile ? Math.max(60_000, env.config.timeouts.caseMs) : env.config.timeouts.caseMs;
+  const caseMs = Math.min(ownMs, Math.max(1000, runDeadline - Date.now()));
   let status: CaseStatus = 'passed';
   let reason = '';
   let failure: CaseFailure['failure'] | undefined;

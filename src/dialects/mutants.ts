@@ -16,6 +16,8 @@ export interface MutantInfo<Area extends string = string> {
   blanket?: boolean;
   /** Which suite must kill it: the conformance suite (default) or the robustness suite (`gatecheck mutants --suite robustness`). */
   suite?: MutantSuite;
+  /** Robustness mutants: the one case run against it in the kill matrix (each attack has its own bug). */
+  killer?: string;
 }
 
 export type MutantSuite = 'conformance' | 'robustness';

@@ -56,9 +56,9 @@ export class Attack {
 
 /**
  * A robustness case: canaries on every instance run before, during and after the attack; afterwards
- * every instance must still be up (its process alive when the config names its pid, and answering a
- * handshake), then the canaries are graded. A target that went down fails the case whatever the
- * attack saw: that is the finding.
+ * every instance's process must be alive (when the config names its pid), the attack's own verdict
+ * stands, the canaries are graded, and every instance must answer a handshake. A target that went
+ * down fails the case: that is the finding.
  */
 export function hostileCase(target: RobustnessTarget, name: string, title: string, attack: (a: Attack) => Promise<void>, needs: Need[] = []): CaseDef {
   return {
@@ -80,24 +80,32 @@ export function hostileCase(target: RobustnessTarget, name: string, title: strin
         }
         await canaries.during('after', RECOVERY_MS);
         await canaries.stop();
-        await expectStillUp(ctx);
+        expectProcessesAlive(ctx);
         if (attackFailure instanceof CaseFailure) throw attackFailure;
-        if (attackFailure) throw new Error(`the attack could not run: ${errorMessage(attackFailure)}`);
+        // Canaries before the handshake check: a starved event loop is lost canary messages, not a dead target.
         canaries.grade(ctx.config.limits.robustness.canaryLatencyMs);
+        await expectAnswering(ctx);
+        if (attackFailure) throw new Error(`the attack could not run: ${errorMessage(attackFailure)}`);
       },
     }),
     hostile: true,
   };
 }
 
-async function expectStillUp(ctx: CaseContext): Promise<void> {
-  for (const [i, instance] of ctx.config.instances.entries()) {
-    const name = instance.name ?? instance.url;
-    if (processAlive(instance.pid) === false) ctx.fail(`the target went down: instance ${name} (pid ${instance.pid}) exited under the attack`, { expected: 'every instance up', received: `process ${instance.pid} is gone` });
+function expectProcessesAlive(ctx: CaseContext): void {
+  for (const instance of ctx.config.instances) {
+    if (processAlive(instance.pid) === false) {
+      ctx.fail(`the target went down: instance ${instance.name ?? instance.url} (pid ${instance.pid}) exited under the attack`, { expected: 'every instance up', received: `process ${instance.pid} is gone` });
+    }
+  }
+}
+
+async function expectAnswering(ctx: CaseContext): Promise<void> {
+  for (const instance of ctx.config.instances) {
     try {
-      await assertAnswering(instance.url, ctx.config.socketPath, 2000);
+      await assertAnswering(instance.url, ctx.config.socketPath, ctx.timeouts.actionMs);
     } catch (err) {
-      ctx.fail(`the target went down: instance ${i + 1} stopped answering under the attack`, { expected: 'every instance answering a handshake', received: errorMessage(err) });
+      ctx.fail(`the target went down: instance ${instance.name ?? instance.url} stopped answering under the attack`, { expected: 'every instance answering a handshake', received: errorMessage(err) });
     }
   }
 }

@@ -41,9 +41,9 @@ export class Canaries {
     return canaries;
   }
 
-  /** A canary message not delivered within twice the action timeout is lost. */
+  /** A canary message not delivered within 10 s (or twice the action timeout, if longer) is lost. */
   get lossMs(): number {
-    return 2 * this.ctx.timeouts.actionMs;
+    return Math.max(10_000, 2 * this.ctx.timeouts.actionMs);
   }
 
   /** Every canary connection, for checks of what they received. */

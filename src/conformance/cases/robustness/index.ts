@@ -19,7 +19,7 @@ function robustnessCases(target: RobustnessTarget): CaseDef[] {
     hostileCase(target, 'odd-values', 'Non-string room ids, Infinity, NaN, a 400-digit number, a lone surrogate, arrays nested 20,000 deep: refused, nothing crashes', oddValuesAttack),
     hostileCase(target, 'prototype-keys', '__proto__ and constructor.prototype keys: no other client\'s data changes', prototypeAttack),
     hostileCase(target, 'event-flood', 'One socket floods 1,500 messages in 2 s: the rate limit refuses them and the canaries stay served', floodAttack),
-    hostileCase(target, 'slow-reader', 'A client that sends 50 MB and never reads: the target\'s RSS stays within the bound', slowReaderAttack, ['processMemory']),
+    hostileCase(target, 'slow-reader', 'A client that sends 64 MB and never reads: the target\'s RSS stays within the bound', slowReaderAttack, ['processMemory']),
   ];
 }
 
