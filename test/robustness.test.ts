@@ -29,8 +29,8 @@ describe('robustness suite: the healthy reference gateways survive every attack,
   it('chat-service and kraken, in parallel', async () => {
     const logger = createLogger('silent');
     const [chat, kraken] = await Promise.all([
-      runMutants({ module: chatServiceModule, suite: 'robustness', parallel: 2, logger }),
-      runMutants({ module: krakenModule, suite: 'robustness', parallel: 2, logger }),
+      runMutants({ module: chatServiceModule, suite: 'robustness', parallel: 1, logger }),
+      runMutants({ module: krakenModule, suite: 'robustness', parallel: 1, logger }),
     ]);
     prove(chatServiceModule, chat);
     prove(krakenModule, kraken);

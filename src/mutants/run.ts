@@ -11,7 +11,7 @@ import { deviationRecognised, type MutantResult, type MutantVerdict, type Mutant
 export { deviationRecognised, type MutantResult, type MutantsReport };
 import type { ProvidedRedis } from '../reference/redis-provider.js';
 import { provideReferenceRedis, startReferenceTarget } from '../reference/target.js';
-import { UsageError } from '../errors.js';
+import { TargetError, UsageError } from '../errors.js';
 
 /**
  * The verdict on one mutant from its full run and the re-run, alone, of each case that failed or errored
@@ -59,7 +59,9 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
     const refused = provided.find((p): p is PromiseRejectedResult => p.status === 'rejected');
     if (refused) throw refused.reason;
     const runAgainst = async (redisUrl: string | undefined, mutant?: string) => {
-      const target = await startReferenceTarget({ module: opts.module, redisUrl, mutant, logger: opts.logger });
+      const start = () => startReferenceTarget({ module: opts.module, redisUrl, mutant, logger: opts.logger });
+      // A gateway slow to start on a machine this busy is tried once more before the matrix gives up.
+      const target = await start().catch((err) => (err instanceof TargetError ? start() : Promise.reject(err)));
       try {
         // Against a robustness mutant only its own attack runs: six attacks per mutant would triple the matrix.
         if (suite === 'robustness') return await runEachAlone(opts.module, target, mutant === undefined ? undefined : opts.module.mutants.find(mutant)?.killer);
