@@ -106,8 +106,9 @@ function engineUrl(opts: RawSessionOptions, sid?: string): URL {
 function openWebSocket(opts: RawSessionOptions): Promise<RawSession> {
   const rec = new Recorder();
   const ws = new WebSocket(engineUrl(opts).toString(), { handshakeTimeout: opts.timeoutMs, maxPayload: 64 * 1024 * 1024 });
-  ws.on('message', (data: WebSocket.Data) => {
-    if (typeof data !== 'string' && !(data instanceof Buffer && isText(data))) {
+  // ws 7 hands text frames over as strings; ws 8 as Buffers, with isBinary saying which they are.
+  ws.on('message', (data: WebSocket.Data, isBinary?: boolean) => {
+    if (isBinary === true || (isBinary === undefined && typeof data !== 'string')) {
       rec.push(`<binary ${(data as Buffer).length} bytes>`);
       return;
     }
@@ -139,11 +140,6 @@ function openWebSocket(opts: RawSessionOptions): Promise<RawSession> {
     ws.terminate();
     throw new Error(`no Engine.IO open packet over websocket from ${opts.url} (${rec.endedBy ?? `nothing within ${opts.timeoutMs} ms`})`);
   });
-}
-
-/** ws 7 hands text frames over as strings, ws 8 as Buffers flagged by isBinary; a Buffer that is valid UTF-8 text counts as text here. */
-function isText(data: Buffer): boolean {
-  return !data.includes(0) && Buffer.from(data.toString('utf8'), 'utf8').equals(data);
 }
 
 interface HttpAnswer {

@@ -44,7 +44,7 @@ const robustnessLimits = z
     /** Multiplies every volume (flood events, slow-reader payloads, nesting depth): 0.1 sends a tenth. */
     scale: z.number().positive().max(1).default(1),
     /** Canary round trips slower than this (p95 during the attack) make a case non-strict. */
-    canaryLatencyMs: z.number().int().positive().default(2000),
+    canaryLatencyMs: z.number().int().positive().default(5000),
     /** The server's declared cap on one packet (socket.io's maxHttpBufferSize, 1 MB by default). */
     maxPayloadBytes: z.number().int().positive().default(1_000_000),
     /** The most the target's RSS may grow under the slow-reader attack. */

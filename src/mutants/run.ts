@@ -60,8 +60,9 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
     if (refused) throw refused.reason;
     const runAgainst = async (redisUrl: string | undefined, mutant?: string) => {
       const start = () => startReferenceTarget({ module: opts.module, redisUrl, mutant, logger: opts.logger });
-      // A gateway slow to start on a machine this busy is tried once more before the matrix gives up.
-      const target = await start().catch((err) => (err instanceof TargetError ? start() : Promise.reject(err)));
+      // A gateway slow to start on a busy machine (the launcher waits 10 s for READY) is tried twice more.
+      const retry = (err: unknown) => (err instanceof TargetError ? start() : Promise.reject(err));
+      const target = await start().catch(retry).catch(retry);
       try {
         // Against a robustness mutant only its own attack runs: six attacks per mutant would triple the matrix.
         if (suite === 'robustness') return await runEachAlone(opts.module, target, mutant === undefined ? undefined : opts.module.mutants.find(mutant)?.killer);

@@ -61,9 +61,9 @@ const SLOW_READER_PAYLOADS = 200;
 const SLOW_READER_BYTES = 256 * 1024;
 
 /**
- * A client that never reads sends invalid messages (256 KB each, under the cap: 50 then 200) and reads
- * none of the answers: the target's RSS (read from /proc/<pid> or the metrics URL) over the 200 must not
- * grow past the bound, whatever it queues for that client.
+ * A client that never reads sends invalid messages (256 KB each, under the cap: 50 then 200, ten every
+ * 100 ms) and reads none of the answers: the target's RSS (read from /proc/<pid> or the metrics URL)
+ * over the 200 must not grow past the bound, whatever it queues for that client.
  */
 export async function slowReaderAttack(a: Attack): Promise<void> {
   const { ctx, offender } = a;
@@ -74,10 +74,18 @@ export async function slowReaderAttack(a: Attack): Promise<void> {
   const packet = eventPacket(offender.sendEvent, offender.invalidOfSize(SLOW_READER_BYTES));
   // A quarter first, before the baseline: the heap the target grows to parse such payloads once is not a queue.
   const warmUp = Math.ceil(count / 4);
-  for (let i = 0; i < warmUp && !s.endedBy; i++) await s.send(packet);
+  // Ten payloads every 100 ms: a client that does not read, not a flood (event-flood is that case).
+  const sendPaced = async (n: number) => {
+    for (let i = 0; i < n && !s.endedBy; i += 10) {
+      const next = sleep(100);
+      for (let j = i; j < Math.min(n, i + 10); j++) await s.send(packet);
+      await next;
+    }
+  };
+  await sendPaced(warmUp);
   await sleep(500);
   const baseline = await readRss(source);
-  for (let i = 0; i < count && !s.endedBy; i++) await s.send(packet);
+  await sendPaced(count);
   await sleep(1000);
   let peak = 0;
   for (let i = 0; i < 3; i++) {
