@@ -193,13 +193,13 @@ describe('connections refused by a rate limiter', () => {
 
   it('with pacing declared, the deadlines follow it and the run says so before starting', () => {
     const base = chatServiceModule.reference.config(['http://127.0.0.1:1'], SECRET);
-    const paced = paceDeadlines({ ...base, limits: { concurrency: 8, connectsPerSecond: 0.16 } }, 55);
+    const paced = paceDeadlines({ ...base, limits: { ...base.limits, concurrency: 8, connectsPerSecond: 0.16 } }, 55);
     expect(paced.note).toBe(
       'at 0.16 connects/s (limits.connectsPerSecond) the 55 cases need ~14 min (about 2.5 connections each); the deadlines follow the pacing: ' +
         'each case 3 min 40 s (timeouts.caseMs 20 s), the run 18 min (timeouts.runMs 3 min). A shorter run: --filter, or a higher limit on the server.',
     );
     expect(paced.config.timeouts).toMatchObject({ caseMs: 220_000, runMs: 1_074_219 });
     expect(paceDeadlines(base, 55)).toEqual({ config: base });
-    expect(paceDeadlines({ ...base, limits: { concurrency: 8, connectsPerSecond: 1000 } }, 55).note).toBeUndefined();
+    expect(paceDeadlines({ ...base, limits: { ...base.limits, concurrency: 8, connectsPerSecond: 1000 } }, 55).note).toBeUndefined();
   });
 });

@@ -10,11 +10,13 @@ import { mutantsHtmlReporter } from '../report/mutants-html.js';
 import { DocumentReporter, Reporters, type Reporter } from '../report/reporter.js';
 import { Sink } from '../report/sink.js';
 import { dialectModule } from '../dialects/index.js';
+import type { MutantSuite } from '../dialects/mutants.js';
 
 export interface MutantsFlags {
   dialect: string;
   reportDir?: string;
   only?: string[];
+  suite?: MutantSuite;
   redisUrl?: string;
   parallel?: number;
   json?: boolean;
@@ -24,10 +26,11 @@ export interface MutantsFlags {
 export async function mutantsCommand(flags: MutantsFlags, logger: Logger): Promise<number> {
   const sink = new Sink(flags.json ? process.stderr : process.stdout);
   const reporters = new Reporters<MutantsReport, MutantProgress>(sink, mutantsReporters(sink, chooseFormats(flags, ['json', 'html']), flags));
-  sink.say('running the suite against the healthy reference gateway, then each mutant...\n');
+  sink.say(`running the ${flags.suite ?? 'conformance'} suite against the healthy reference gateway, then each mutant...\n`);
   const report = await runMutants({
     module: dialectModule(flags.dialect),
     only: flags.only,
+    suite: flags.suite,
     redisUrl: flags.redisUrl,
     parallel: flags.parallel,
     logger,

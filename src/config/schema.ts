@@ -40,10 +40,33 @@ const krakenSection = z.strictObject({
   maxTtlWaitMs: z.number().int().positive().optional(),
 });
 
+/** How hard the robustness suite hits, and what it calls unharmed. */
+const robustnessLimits = z
+  .strictObject({
+    /** Multiplies every volume (flood events, slow-reader payloads, nesting depth): 0.1 sends a tenth. */
+    scale: z.number().positive().max(1).default(1),
+    /** Canary round trips slower than this (p95 during the attack) make a case non-strict. */
+    canaryLatencyMs: z.number().int().positive().default(5000),
+    /** The server's declared cap on one packet (socket.io's maxHttpBufferSize, 1 MB by default). */
+    maxPayloadBytes: z.number().int().positive().default(1_000_000),
+    /** The most the target's RSS may grow under the slow-reader attack. */
+    rssGrowthMb: z.number().positive().default(25),
+  })
+  .prefault({});
+
 export const targetConfigSchema = z.strictObject({
   dialect: z.enum(PROTOCOL_NAMES).default('chat-service'),
   instances: z
-    .array(z.strictObject({ url: z.url({ protocol: /^(https?|wss?)$/ }), name: z.string().optional() }))
+    .array(
+      z.strictObject({
+        url: z.url({ protocol: /^(https?|wss?)$/ }),
+        name: z.string().optional(),
+        /** The instance's process id on this machine: the robustness suite samples its RSS from /proc. */
+        pid: z.number().int().positive().optional(),
+        /** A Prometheus text endpoint with process_resident_memory_bytes: the robustness suite's RSS source when no pid is given. */
+        metricsUrl: z.url({ protocol: /^https?$/ }).optional(),
+      }),
+    )
     .min(1, 'at least one instance URL is needed'),
   socketPath: z.string().startsWith('/').default('/socket.io'),
   transports: z.array(z.enum(['websocket', 'polling'])).min(1).default(['websocket']),
@@ -120,6 +143,8 @@ export const targetConfigSchema = z.strictObject({
       concurrency: z.number().int().positive().default(8),
       /** Server-side connection limit to stay under (0 = none declared). */
       connectsPerSecond: z.number().nonnegative().default(0),
+      /** The robustness suite's volumes and bounds (README "Robustness suite"). */
+      robustness: robustnessLimits,
     })
     .prefault({}),
 }).refine((c) => c.dialect !== 'kraken' || c.kraken !== undefined, {

@@ -6,6 +6,7 @@ dialect: chat-service
 # Every instance of the gateway. Two or more (sharing a Redis adapter) enable the multi-instance cases.
 instances:
   - url: http://127.0.0.1:4001
+    # pid: 4242                        # robustness suite: its RSS from /proc (or metricsUrl: a Prometheus endpoint)
   # - url: http://127.0.0.1:4002
 socketPath: /socket.io          # Socket.IO's path option
 transports: [websocket]         # or [polling, websocket]
@@ -65,7 +66,11 @@ events: {}
 timeouts: { connectMs: 5000, actionMs: 3000, caseMs: 20000, runMs: 180000, graceMs: 60, crossInstanceGraceMs: 150 }
 
 # Your server's own limits, so gatecheck stays under them instead of reporting your limiter as a failure.
-limits: { concurrency: 8, connectsPerSecond: 0 }   # 0 = no connection-rate limit declared
+limits:
+  concurrency: 8
+  connectsPerSecond: 0   # 0 = no connection-rate limit declared
+  # The robustness suite (--filter robustness; it attacks the target, never run it against production):
+  # robustness: { scale: 1, canaryLatencyMs: 5000, maxPayloadBytes: 1000000, rssGrowthMb: 25 }
 `;
 
 /** What `gatecheck init --dialect kraken` writes. */

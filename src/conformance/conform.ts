@@ -15,6 +15,8 @@ import { findingsOf } from './findings.js';
 /** What a dialect brings to a run: its cases and its protocol (a dialect module is one). */
 export interface Suite {
   cases: CaseDef[];
+  /** Hostile cases, in the pool only when a filter starts with "robustness". */
+  robustness?: CaseDef[];
   dialect(overrides?: Record<string, string>): Dialect;
 }
 
@@ -31,9 +33,11 @@ export interface ConformOptions {
   onCaseDone?(r: CaseResult, index: number, total: number): void;
 }
 
-export function selectCases(all: CaseDef[], filter?: string[]): CaseDef[] {
+export function selectCases(all: CaseDef[], filter?: string[], robustness: CaseDef[] = []): CaseDef[] {
   if (!filter?.length) return all;
-  return all.filter((c) => filter.some((f) => c.id.includes(f) || c.suite === f || c.seedRef === f));
+  // The robustness suite attacks the target: only a filter that names it brings it in.
+  const pool = filter.some((f) => f.startsWith('robustness')) ? [...all, ...robustness] : all;
+  return pool.filter((c) => filter.some((f) => c.id.includes(f) || c.suite === f || c.seedRef === f));
 }
 
 /** Checks every instance answers, then runs the dialect's cases and returns the report. */
@@ -55,7 +59,7 @@ export async function runConformance(opts: ConformOptions): Promise<ConformanceR
     pacer: new ConnectPacer(config.limits.connectsPerSecond),
   };
   const env = { ...shared, pingAnswers: await detectPingAnswers(shared) };
-  const cases = selectCases(opts.suite.cases, opts.filter);
+  const cases = selectCases(opts.suite.cases, opts.filter, opts.suite.robustness);
   let done = 0;
   const results = await runCases({
     cases,

@@ -16,7 +16,8 @@ export interface RunOptions {
 /** Runs cases concurrently (bounded), each isolated and under its own deadline, the run under another. */
 export async function runCases(opts: RunOptions): Promise<CaseResult[]> {
   const { env } = opts;
-  const { concurrency } = env.config.limits;
+  // Attacks run one at a time: a flood in one case would be counted against another's canaries.
+  const concurrency = opts.cases.some((c) => c.hostile) ? 1 : env.config.limits.concurrency;
   const runMs = env.config.timeouts.runMs + opts.cases.reduce((sum, c) => sum + (c.longWait?.(env.config)?.ms ?? 0), 0);
   const runDeadline = Date.now() + runMs;
   let targetDown: string | undefined;
@@ -38,7 +39,8 @@ export async function runCases(opts: RunOptions): Promise<CaseResult[]> {
         // every failure is checked against the target's reachability (a loopback round trip).
         if (result.status === 'failed' || result.status === 'errored') {
           targetDown ??= await firstUnreachable(env);
-          if (targetDown) {
+          // An attack that brought the target down has its finding: that stays a failure.
+          if (targetDown && !(def.hostile && result.status === 'failed')) {
             result.status = 'errored';
             result.reason = `the target went down during the case (${targetDown}); the case saw: ${result.reason}`;
           }
@@ -58,7 +60,9 @@ async function runOne(def: CaseDef, env: RunEnvironment, strict: boolean, runDea
   if (missing) return blank(def, 'skipped', missing);
   const ctx = new CaseContext(env);
   const started = performance.now();
-  const caseMs = Math.min(env.config.timeouts.caseMs + (def.longWait?.(env.config)?.ms ?? 0), Math.max(1000, runDeadline - Date.now()));
+  // An attack waits out its canaries' loss window (10 s) after a starved target: a minute at least.
+  const ownMs = (def.hostile ? Math.max(60_000, env.config.timeouts.caseMs) : env.config.timeouts.caseMs) + (def.longWait?.(env.config)?.ms ?? 0);
+  const caseMs = Math.min(ownMs, Math.max(1000, runDeadline - Date.now()));
   let status: CaseStatus = 'passed';
   let reason = '';
   let failure: CaseFailure['failure'] | undefined;
@@ -143,6 +147,7 @@ const NEED_HINTS: Record<Need, string> = {
   redis: 'declare capabilities.redis (its url, and key patterns where they differ from the guide) in the target config',
   expiredTokens: 'an expired but correctly signed token can only be made with auth.mint',
   anyUserIds: 'needs fresh users; auth.static gives a fixed pool',
+  processMemory: "needs the target's memory: declare instances[0].pid (a process on this machine) or instances[0].metricsUrl (process_resident_memory_bytes)",
 };
 
 function missingNeeds(needs: Need[], env: RunEnvironment): string | undefined {
@@ -152,6 +157,7 @@ function missingNeeds(needs: Need[], env: RunEnvironment): string | undefined {
     if (n === 'rateLimit') return Boolean(env.config.capabilities.rateLimit);
     if (n === 'redis') return Boolean(env.config.capabilities.redis);
     if (n === 'expiredTokens') return Boolean(env.tokens.expired);
+    if (n === 'processMemory') return env.config.instances[0].pid !== undefined || env.config.instances[0].metricsUrl !== undefined;
     return !env.tokens.fixedUsers;
   };
   const missing = needs.filter((n) => !has(n));

@@ -15,7 +15,8 @@ export type Need =
   | 'rateLimit'
   | 'redis'
   | 'expiredTokens'
-  | 'anyUserIds';
+  | 'anyUserIds'
+  | 'processMemory';
 
 export interface LongWait {
   ms: number;
@@ -41,6 +42,11 @@ export interface CaseDef {
    * says up front what a long wait is for.
    */
   longWait?: (config: TargetConfig) => LongWait | undefined;
+  /**
+   * A robustness case (an attack on the target): run one at a time, never in the default run, and a
+   * target that goes down during it is the case's finding (failed), not a harness error.
+   */
+  hostile?: boolean;
   run(ctx: CaseContext): Promise<void>;
 }
 

@@ -14,7 +14,16 @@ export interface MutantInfo<Area extends string = string> {
   kind?: 'bug' | 'deviation';
   /** Breaks nearly every case by design (e.g. every connect); proves nothing about a single case. */
   blanket?: boolean;
+  /** Which suite must kill it: the conformance suite (default) or the robustness suite (`gatecheck mutants --suite robustness`). */
+  suite?: MutantSuite;
+  /** Robustness mutants: the one case run against it in the kill matrix (each attack has its own bug). */
+  killer?: string;
 }
+
+export type MutantSuite = 'conformance' | 'robustness';
+
+/** The mutants a suite must kill. */
+export const mutantsOfSuite = <M extends MutantInfo>(list: readonly M[], suite: MutantSuite): M[] => list.filter((m) => (m.suite ?? 'conformance') === suite);
 
 /** Answers "is this deliberate bug switched on?" inside one gateway instance. */
 export type IsMutant = (name: string) => boolean;

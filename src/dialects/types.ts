@@ -12,6 +12,8 @@ export interface DialectModule {
   name: DialectName;
   dialect(overrides?: Record<string, string>): Dialect;
   cases: CaseDef[];
+  /** The robustness suite (attacks): run only when a --filter names it, never by default. */
+  robustness: CaseDef[];
   mutants: MutantCatalogue;
   reference: {
     rateLimit?: { max: number; windowMs: number };

@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { runConformance } from '../conformance/conform.js';
 import type { DialectModule, MutantInfo } from '../dialects/types.js';
+import { mutantsOfSuite, type MutantSuite } from '../dialects/mutants.js';
+import { runEachAlone } from './each-alone.js';
 import type { CaseStatus } from '../conformance/types.js';
 import type { ConformanceReport } from '../model/conformance.js';
 import { deviationRecognised, type MutantResult, type MutantVerdict, type MutantsReport } from '../model/mutants.js';
@@ -9,7 +11,7 @@ import { deviationRecognised, type MutantResult, type MutantVerdict, type Mutant
 export { deviationRecognised, type MutantResult, type MutantsReport };
 import type { ProvidedRedis } from '../reference/redis-provider.js';
 import { provideReferenceRedis, startReferenceTarget } from '../reference/target.js';
-import { UsageError } from '../errors.js';
+import { TargetError, UsageError } from '../errors.js';
 
 /**
  * The verdict on one mutant from its full run and the re-run, alone, of each case that failed or errored
@@ -29,6 +31,8 @@ export function judgeMutant(m: MutantInfo, cases: Array<{ id: string; status: Ca
 export interface MutantsOptions {
   module: DialectModule;
   only?: string[];
+  /** Which suite runs and which mutants it must kill (default: conformance). */
+  suite?: MutantSuite;
   redisUrl?: string;
   /** Reference gateways tested at once, each with its own Redis (default: the CPU count, at most 3; 1 with a given redisUrl). */
   parallel?: number;
@@ -42,8 +46,9 @@ const describe = (m: MutantInfo) => ({ name: m.name, description: m.description,
 export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
   const startedAt = new Date();
   const started = performance.now();
-  const all = opts.module.mutants.list;
-  const unknown = (opts.only ?? []).filter((n) => !opts.module.mutants.find(n));
+  const suite = opts.suite ?? 'conformance';
+  const all = mutantsOfSuite(opts.module.mutants.list, suite);
+  const unknown = (opts.only ?? []).filter((n) => !all.some((m) => m.name === n));
   if (unknown.length) throw new UsageError(`unknown mutant(s) ${unknown.join(', ')}; known: ${all.map((m) => m.name).join(', ')}`);
   const selected = opts.only?.length ? all.filter((m) => opts.only!.includes(m.name)) : all;
   // Each worker has a Redis of its own: two reference gateways on one Redis would hear each other's broadcasts.
@@ -54,8 +59,13 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
     const refused = provided.find((p): p is PromiseRejectedResult => p.status === 'rejected');
     if (refused) throw refused.reason;
     const runAgainst = async (redisUrl: string | undefined, mutant?: string) => {
-      const target = await startReferenceTarget({ module: opts.module, redisUrl, mutant, logger: opts.logger });
+      const start = () => startReferenceTarget({ module: opts.module, redisUrl, mutant, logger: opts.logger });
+      // A gateway slow to start on a busy machine (the launcher waits 10 s for READY) is tried twice more.
+      const retry = (err: unknown) => (err instanceof TargetError ? start() : Promise.reject(err));
+      const target = await start().catch(retry).catch(retry);
       try {
+        // Against a robustness mutant only its own attack runs: six attacks per mutant would triple the matrix.
+        if (suite === 'robustness') return await runEachAlone(opts.module, target, mutant === undefined ? undefined : opts.module.mutants.find(mutant)?.killer);
         const report = await runConformance({ suite: opts.module, config: target.config, target: target.summary });
         // Every failure or error again, in one run of just those cases: a case that failed or errored only
         // because three gateways share two cores passes then, with a fraction of the suite's load. The

@@ -73,8 +73,11 @@ export async function startReferenceTarget(opts: {
     throw err;
   }
   opts.logger.info({ dialect: opts.module.name, urls: gateway.urls, redis: redis.source, mutant: opts.mutant }, 'reference gateway started');
+  const config = reference.config(gateway.urls, jwtSecret, redis.url, opts.extraArgs ?? reference.extraArgs);
+  // The launcher knows its children: the robustness suite reads their memory from /proc.
+  config.instances.forEach((instance, i) => (instance.pid = gateway.instances[i].pid));
   return {
-    config: reference.config(gateway.urls, jwtSecret, redis.url, opts.extraArgs ?? reference.extraArgs),
+    config,
     summary: { source: 'reference', instances: gateway.urls, mutant: opts.mutant, redis: redis.source, ...(opts.drift ? { drift: opts.drift } : {}) },
     secrets: [jwtSecret],
     warning,

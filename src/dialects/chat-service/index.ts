@@ -3,6 +3,7 @@ import { parseTargetConfig } from '../../config/load.js';
 import type { TargetConfigInput } from '../../config/schema.js';
 import { chatServiceCases } from '../../conformance/cases/chat-service/index.js';
 import { chatServiceDialect } from '../../protocol/chat-service/index.js';
+import { chatServiceRobustnessCases } from '../../conformance/cases/robustness/index.js';
 import type { DialectModule } from '../types.js';
 
 const RATE_LIMIT = { max: 10, windowMs: 1000 };
@@ -11,6 +12,7 @@ export const chatServiceModule: DialectModule = {
   name: 'chat-service',
   dialect: chatServiceDialect,
   cases: chatServiceCases,
+  robustness: chatServiceRobustnessCases,
   mutants: CHAT_MUTANTS,
   reference: {
     rateLimit: RATE_LIMIT,

@@ -1,6 +1,6 @@
 import { defineMutants } from '../mutants.js';
 
-type Area = 'auth' | 'denial' | 'validation' | 'presence' | 'sync' | 'rest-membership' | 'multi-instance' | 'messaging' | 'rate-limit' | 'bookkeeping';
+type Area = 'auth' | 'denial' | 'validation' | 'presence' | 'sync' | 'rest-membership' | 'multi-instance' | 'messaging' | 'rate-limit' | 'bookkeeping' | 'robustness';
 
 /**
  * Deliberate, realistic bugs the chat-service reference gateway can be started with (one at a time).
@@ -58,4 +58,11 @@ export const CHAT_MUTANTS = defineMutants<Area>([
   { name: 'rest-leave-no-room-leave', area: 'rest-membership', description: 'leaving through REST (leave()) notifies everyone but the leaver\'s sockets stay in the room' },
   { name: 'bookkeeping-socket-key-kept', area: 'bookkeeping', description: 'ws:socket:{socketId} is not deleted on disconnect (left to its 24 h TTL)' },
   { name: 'bookkeeping-online-any-disconnect', area: 'bookkeeping', description: 'the user is removed from ws:online when any of its sockets closes, not the last' },
+  // Robustness: killed by the robustness suite (gatecheck mutants --suite robustness), each by its own case.
+  { name: 'robust-no-payload-cap', area: 'robustness', suite: 'robustness', killer: 'robustness.oversized', description: 'maxHttpBufferSize raised to 100 MB: packets far over the 1 MB cap are read and processed (robustness.oversized)' },
+  { name: 'robust-any-namespace', area: 'robustness', suite: 'robustness', killer: 'robustness.packets', description: 'dynamic namespaces (io.of(/.*/)) accept a CONNECT to any namespace (robustness.packets)' },
+  { name: 'robust-crash-on-odd-id', area: 'robustness', suite: 'robustness', killer: 'robustness.odd-values', description: 'an audit hook (socket.onAny) lower-cases the room id outside any try: a non-string id kills the process (robustness.odd-values)' },
+  { name: 'robust-proto-pollution', area: 'robustness', suite: 'robustness', killer: 'robustness.prototype-keys', description: 'the raw payload is deep-merged naively (lodash.merge-style): __proto__ pollutes Object.prototype and every later message carries it (robustness.prototype-keys)' },
+  { name: 'robust-flood-starves', area: 'robustness', suite: 'robustness', killer: 'robustness.event-flood', description: 'no rate limit, and a synchronous spam filter of 10 ms per message: one flooding socket starves every other client (robustness.event-flood)' },
+  { name: 'robust-unbounded-queue', area: 'robustness', suite: 'robustness', killer: 'robustness.slow-reader', description: 'errors echo the rejected payload back: a client that never reads piles up its per-socket send queue without bound (robustness.slow-reader)' },
 ]);

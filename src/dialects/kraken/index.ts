@@ -3,6 +3,7 @@ import { parseTargetConfig } from '../../config/load.js';
 import type { TargetConfigInput } from '../../config/schema.js';
 import { krakenCases } from '../../conformance/cases/kraken/index.js';
 import { krakenDialect } from '../../protocol/kraken/index.js';
+import { krakenRobustnessCases } from '../../conformance/cases/robustness/index.js';
 import type { DialectModule } from '../types.js';
 
 /** Short TTLs so the expiry cases finish in about a second instead of the documents' 60 s. */
@@ -12,6 +13,7 @@ export const krakenModule: DialectModule = {
   name: 'kraken',
   dialect: krakenDialect,
   cases: krakenCases,
+  robustness: krakenRobustnessCases,
   mutants: KRAKEN_MUTANTS,
   reference: {
     drifts: ['kraken-v0.1.2'],

@@ -1,6 +1,6 @@
 import { defineMutants } from '../mutants.js';
 
-type Area = 'auth' | 'denial' | 'validation' | 'errors' | 'rooms' | 'presence' | 'voice' | 'typing' | 'messaging' | 'mentions' | 'multi-instance';
+type Area = 'auth' | 'denial' | 'validation' | 'errors' | 'rooms' | 'presence' | 'voice' | 'typing' | 'messaging' | 'mentions' | 'multi-instance' | 'robustness';
 
 /**
  * Deliberate, realistic bugs the Kraken reference gateway can be started with (one at a time).
@@ -61,4 +61,11 @@ export const KRAKEN_MUTANTS = defineMutants<Area>([
   { name: 'voice-events-to-channel-room', area: 'voice', description: 'voice events go to the channel room (every member who ran joinAll), not to the voice channel\'s participants' },
   { name: 'voice-updated-to-channel-room', area: 'voice', kind: 'deviation', description: 'voiceChannelUserUpdated also goes to the channel room, as module.md pattern 3 does "for non-voice users"' },
   { name: 'voice-refresh-joins', area: 'voice', description: 'voice_presence_refresh by a user who is not in the voice channel joins it (voiceChannelUserJoined) instead of being refused' },
+  // Robustness: killed by the robustness suite (gatecheck mutants --suite robustness), each by its own case.
+  { name: 'robust-no-payload-cap', area: 'robustness', suite: 'robustness', killer: 'robustness.oversized', description: 'maxHttpBufferSize raised to 100 MB: packets far over the 1 MB cap are read and processed (robustness.oversized)' },
+  { name: 'robust-any-namespace', area: 'robustness', suite: 'robustness', killer: 'robustness.packets', description: 'dynamic namespaces (io.of(/.*/)) accept a CONNECT to any namespace (robustness.packets)' },
+  { name: 'robust-crash-on-odd-id', area: 'robustness', suite: 'robustness', killer: 'robustness.odd-values', description: 'an audit hook (socket.onAny) lower-cases the room id outside any try: a non-string id kills the process (robustness.odd-values)' },
+  { name: 'robust-proto-pollution', area: 'robustness', suite: 'robustness', killer: 'robustness.prototype-keys', description: 'the raw payload is deep-merged naively (lodash.merge-style): __proto__ pollutes Object.prototype and every later message carries it (robustness.prototype-keys)' },
+  { name: 'robust-flood-starves', area: 'robustness', suite: 'robustness', killer: 'robustness.event-flood', description: 'no rate limit, and a synchronous spam filter of 10 ms per message: one flooding socket starves every other client (robustness.event-flood)' },
+  { name: 'robust-unbounded-queue', area: 'robustness', suite: 'robustness', killer: 'robustness.slow-reader', description: 'errors echo the rejected payload back: a client that never reads piles up its per-socket send queue without bound (robustness.slow-reader)' },
 ]);
