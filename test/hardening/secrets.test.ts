@@ -63,7 +63,7 @@ describe('no secret leaves gatecheck, even when the server echoes it', () => {
       const fragments = fragmentsOf([...tokens, 'echo-signing-secret-0123456789']);
       const outputs: Record<string, string> = { stdout: run.stdout, stderr: run.stderr };
       for (const f of await readdir(dir)) outputs[f] = await readFile(join(dir, f), 'utf8');
-      expect(Object.keys(outputs).sort()).toEqual(['junit.xml', 'report.json', 'stderr', 'stdout']);
+      expect(Object.keys(outputs).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'stderr', 'stdout']);
       for (const [name, text] of Object.entries(outputs)) expect(leaks(text, fragments), name).toEqual([]);
       // The echo is there, redacted: the evidence still shows what the server did.
       expect(run.stdout).toContain(`echo Bearer ${REDACTED}`);

@@ -120,6 +120,9 @@ async function observe(plan: PresencePlan, slot: number, t: Target, url: string,
   };
 
   const socket = await openKrakenSocket(t, plan, slot, url, userId, { prefix: 'presence', events, sourceAddress });
+  // Voice events reach the voice channel's participants only (module.md's voice room): to hear its world's
+  // voice churner come and go, the observer sits in the voice channel itself.
+  if (voiceChurner) await krakenEmitWithAck(socket, t, 'voice_channel_join', { channelId: world.channels.voice });
   socket.on(t.dialect.eventName('userOnline'), (p: { userId?: string } | undefined) => {
     const u = p?.userId ? users.get(p.userId) : undefined;
     if (!u) return;
