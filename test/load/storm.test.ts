@@ -42,7 +42,9 @@ describe('gatecheck load reconnection-storm (real Artillery runs against the ref
     const v = report.metrics.values;
     expect(v['reconnect.reconnected']).toBe(16);
     expect(v['storm.unrecovered']).toBeGreaterThan(0);
-    expect(report.metrics.delivery.lost).toBe(v['storm.unrecovered']);
+    // Every unrecovered delivery is lost; on a busy machine a message outside the storm may add to the
+    // loss (the mutant's sync also serves late receivers), never subtract from it.
+    expect(report.metrics.delivery.lost).toBeGreaterThanOrEqual(v['storm.unrecovered']);
     expect(report.thresholds.find((t: { expr: string }) => t.expr === 'storm.unrecovered == 0')).toMatchObject({ ok: false, value: v['storm.unrecovered'] });
   });
 
