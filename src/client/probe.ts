@@ -163,18 +163,18 @@ export class Probe {
 
   /** The profile's inbound rules: what the server sent, normalised to the document before it is judged. */
   private normalise(event: string, payload: unknown): unknown {
-    const profile = this.opts.profile;
-    if (!profile) return payload;
-    const r = profile.profile.inbound(event, payload);
-    for (const hit of r.hits) this.covered(hit);
-    return r.payload;
+    return this.throughProfile('inbound', event, payload);
   }
 
   /** The profile's outbound rules: what this server accepts instead of the documented payload. */
   private adapt(event: string, payload: unknown): unknown {
+    return this.throughProfile('outbound', event, payload);
+  }
+
+  private throughProfile(direction: 'inbound' | 'outbound', event: string, payload: unknown): unknown {
     const profile = this.opts.profile;
     if (!profile) return payload;
-    const r = profile.profile.outbound(event, payload);
+    const r = profile.profile[direction](event, payload);
     for (const hit of r.hits) this.covered(hit);
     return r.payload;
   }
