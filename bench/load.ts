@@ -34,6 +34,7 @@ import { createLogger } from '../src/log.js';
 import { findProjectRoot } from '../src/project-root.js';
 import { startReferenceTarget } from '../src/reference/target.js';
 import type { BareFanoutResult } from './bare-fanout.js';
+import { periodWidthSeconds } from '../src/report/html/timeline.js';
 
 // ---------- knobs ----------
 const numbers = (s: string) => s.split(',').map((x) => Number(x.trim())).filter((n) => Number.isInteger(n) && n > 0);
@@ -469,6 +470,7 @@ async function artilleryStep(params: FanoutParameters, env: NodeJS.ProcessEnv, t
   const args = [join(root, 'dist', 'src', 'cli.js'), 'load', 'fanout', '--target', targetFile, '--connections', String(params.connections), '--rate', String(params.ratePerSender), '--duration', String(params.sendSeconds), '--ramp', String(params.rampSeconds), '--settle', String(params.settleSeconds), '--json', '--allow-saturated'];
   const sampler = new Sampler(serverPids);
   let window: Side['window'];
+  let phaseStartedAt: number | undefined;
   let artilleryPid: number | undefined;
   let finder: NodeJS.Timeout | undefined;
   const run = await runChild(
@@ -476,8 +478,14 @@ async function artilleryStep(params: FanoutParameters, env: NodeJS.ProcessEnv, t
     env,
     (runSeconds + 180) * 1000,
     (line) => {
-      const plan = /plan \w+: sending (\d+)\.\.(\d+), VUs end (\d+)/.exec(line);
-      if (plan) window = { startAt: Number(plan[1]), sendUntil: Number(plan[2]), endAt: Number(plan[3]) };
+      // Sending starts when the connection phase ends: the CLI says when, relative to its line.
+      if (/plan \w+: the connection phase starts/.test(line)) phaseStartedAt = Date.now();
+      const release = /connection phase: .* sending starts in ([\d.]+) s/.exec(line);
+      if (release) {
+        const startAt = Date.now() + Number(release[1]) * 1000;
+        const sendUntil = startAt + params.sendSeconds * 1000;
+        window = { startAt, sendUntil, endAt: sendUntil + params.drainSeconds * 1000 };
+      }
       if (/\] /.test(line)) log(`  artillery ${line.trim()}`);
     },
     (child) => {
@@ -508,9 +516,10 @@ async function artilleryStep(params: FanoutParameters, env: NodeJS.ProcessEnv, t
   const received = report.metrics.delivery?.received ?? c('fanout.received');
   const lost = report.metrics.delivery?.lost ?? Math.max(0, expected - received);
   const notes: string[] = [];
-  if (!window) notes.push('no plan line from the CLI: CPU per delivery is over the whole run');
+  if (!window) notes.push('no connection-phase line from the CLI: CPU per delivery is over the whole run');
   if (!artilleryPid) notes.push('the Artillery process was not found: no RSS/CPU samples');
   const w = window ?? { startAt: 0, sendUntil: 0, endAt: Date.now() };
+  const connectingFrom = phaseStartedAt ?? w.startAt - (params.rampSeconds + params.settleSeconds) * 1000;
   const cpuSecondsSendWindow = sampler.cpuSeconds('generator', w.startAt, w.endAt);
   for (const r of report.generator.reasons) notes.push(`saturated: ${r}`);
   if (c('fanout.late_join')) notes.push(`${c('fanout.late_join')} VUs ready only after sending began; they fetched ${c('fanout.late_join_synced')} missed deliveries with messages:sync (counted as received, without a latency)`);
@@ -543,22 +552,22 @@ async function artilleryStep(params: FanoutParameters, env: NodeJS.ProcessEnv, t
     fdPeak: sampler.fdPeak('generator'),
     cpuSecondsSendWindow,
     cpuMsPer1000Deliveries: received ? (cpuSecondsSendWindow * 1000) / (received / 1000) : NaN,
-    cpuSecondsRamp: window ? sampler.cpuSeconds('generator', w.startAt - (params.rampSeconds + params.settleSeconds) * 1000, w.startAt) : NaN,
+    cpuSecondsRamp: window ? sampler.cpuSeconds('generator', connectingFrom, w.startAt) : NaN,
     servers: serverFigures(sampler, window),
-    serversConnecting: serverFigures(sampler, window && { startAt: window.startAt - (params.rampSeconds + params.settleSeconds) * 1000, sendUntil: window.startAt }),
+    serversConnecting: serverFigures(sampler, window && { startAt: connectingFrom, sendUntil: window.startAt }),
     notes,
   };
 }
 
-const PERIOD_MS = 10_000; // Artillery's reporting period, aligned to the wall clock
-
 /** The last Artillery period wholly inside [startAt, sendUntil]: sending in full swing, start-up transients over. */
 function steadyPeriod(report: LoadReport, w: { startAt: number; sendUntil: number }): Side['steady'] {
+  // Artillery's reporting period (finer for short runs), aligned to the wall clock.
+  const periodMs = (periodWidthSeconds(report.timeline) ?? 10) * 1000;
   const full = report.timeline
-    .map((p) => ({ start: Math.floor(Date.parse(p.at) / PERIOD_MS) * PERIOD_MS, h: p.histograms['fanout.latency_ms'] }))
-    .filter((p) => p.h && p.start >= w.startAt && p.start + PERIOD_MS <= w.sendUntil);
+    .map((p) => ({ start: Math.floor(Date.parse(p.at) / periodMs) * periodMs, h: p.histograms['fanout.latency_ms'] }))
+    .filter((p) => p.h && p.start >= w.startAt && p.start + periodMs <= w.sendUntil);
   const last = full[full.length - 1];
-  return last && { fromMs: last.start - w.startAt, toMs: last.start + PERIOD_MS - w.startAt, count: last.h.count, p50: last.h.p50, p99: last.h.p99 };
+  return last && { fromMs: last.start - w.startAt, toMs: last.start + periodMs - w.startAt, count: last.h.count, p50: last.h.p50, p99: last.h.p99 };
 }
 
 async function bareStep(params: FanoutParameters, env: NodeJS.ProcessEnv, serverPids: Record<string, number>, runSeconds: number, steadyWindow?: [number, number]): Promise<Side> {

@@ -135,7 +135,7 @@ export function buildProgram(): Command {
       .option('--rate <n>', 'messages a second per sender (throughput: the top offered rate over all senders; the steps double up to it)', argParser(positiveNumber('--rate')))
       .option('--duration <seconds>', 'seconds of sending (throughput: seconds per step)', argParser(positiveNumber('--duration')))
       .option('--ramp <seconds>', 'seconds over which Artillery starts the VUs (their handshakes are paced by the connect latency the target shows)', argParser(positiveNumber('--ramp')))
-      .option('--settle <seconds>', 'seconds from the end of the connection phase (every VU connected, or the connect deadline) to the first send (default 1)', argParser(positiveNumber('--settle')))
+      .option('--settle <seconds>', 'seconds from the end of the connection phase (every VU connected, or the connect deadline) to the first send (default: half the connection phase, 1 to 10 s)', argParser(positiveNumber('--settle')))
       .addOption(new Option('--engine <name>', "Artillery engine: its built-in socketio, or artillery-engine-socketio-v3").choices(['socketio', 'socketio-v3']).default('socketio'))
       .addOption(new Option('--adapter <name>', 'reference gateway only: Redis pub/sub adapter, or the streams adapter with connection state recovery').choices(['pubsub', 'streams']))
       .option('--compare-adapters', 'reference gateway: run the scenario on Redis pub/sub, then on Redis streams with connection state recovery, and compare')

@@ -172,10 +172,10 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
 
     const params = fanoutParameters(merged);
     const sending = scenario.sending(merged, params);
-    // Sending starts once every VU connected (or the deadline passed), so the settle only has to carry
-    // that news to the VUs: 1 s unless asked. The Kraken VUs keep the planned schedule and its settle.
-    const settleMs = phased ? (flags.settle ?? 1) * 1000 : params.settleSeconds * 1000;
-    const parameters = { ...params, settleSeconds: settleMs / 1000, engine: flags.engine, latencyClock: 'one generator process', ...(target.summary.source === 'reference' ? { adapter: flags.adapter ?? 'pubsub' } : {}), ...sending.parameters };
+    // Sending starts once every VU connected (or the deadline passed); unless asked, the settle adapts to
+    // how long connecting took (adaptiveSettleMs). The Kraken VUs keep the planned schedule and its settle.
+    const settleMs = phased ? (flags.settle !== undefined ? flags.settle * 1000 : 'adaptive') : params.settleSeconds * 1000;
+    const parameters = { ...params, settleSeconds: settleMs === 'adaptive' ? 'adaptive' : settleMs / 1000, engine: flags.engine, latencyClock: 'one generator process', ...(target.summary.source === 'reference' ? { adapter: flags.adapter ?? 'pubsub' } : {}), ...sending.parameters };
     // A baseline of another shape is refused before any load is generated.
     if (base) refuseDifferentRuns(base, { scenario: scenario.name, target: target.summary, parameters }, Boolean(flags.allowDifferent), flags.baseline!);
     let announced: PlanAnnouncement | undefined;
@@ -195,7 +195,7 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
       settleMs,
       connectsPerSecond: target.config.limits.connectsPerSecond,
       onRelease: (startAt, results) => {
-        say(describeConnectPhase(results, settleMs));
+        say(describeConnectPhase(results));
         sendingStartsAt = startAt;
         scheduleFault();
       },
@@ -283,12 +283,12 @@ function profileRef(ref: string): string {
 }
 
 /** The console line that ends the connection phase: what it measured and how it paced the ramp. */
-function describeConnectPhase(r: ReturnType<ConnectPhase['results']>, settleMs: number): string {
+function describeConnectPhase(r: ReturnType<ConnectPhase['results']>): string {
   const pacing = r.connectsPerSecondLimit ? `at most ${r.connectsPerSecondLimit} connects/s per instance (limits.connectsPerSecond)` : `paced by connect latency: up to ${r.peakHandshakesInFlight} handshake${r.peakHandshakesInFlight === 1 ? '' : 's'} in flight per instance`;
   const latency = r.latencyMs ? `connect p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, max ${r.latencyMs.max} ms` : 'no handshake completed';
   const phaseS = r.phaseMs === undefined ? '' : ` in ${(r.phaseMs / 1000).toFixed(1)} s`;
   const missing = [r.refused && `${r.refused} refused`, r.timedOut && `${r.timedOut} timed out`, r.neverReported && `${r.neverReported} not yet connected`].filter(Boolean);
-  return `connection phase: ${r.connected} of ${r.planned} connected${phaseS} (${pacing}; ${latency})${missing.length ? `; ${missing.join(', ')}` : ''}; sending starts in ${(settleMs / 1000).toFixed(1)} s`;
+  return `connection phase: ${r.connected} of ${r.planned} connected${phaseS} (${pacing}; ${latency})${missing.length ? `; ${missing.join(', ')}` : ''}; sending starts in ${((r.settleMs ?? 0) / 1000).toFixed(1)} s${r.settleAdaptive ? ' (settle: half the connection phase, 1-10 s; --settle fixes it)' : ''}`;
 }
 
 /**

@@ -13,12 +13,21 @@ export interface ConnectPhaseOptions {
   rampMs: number;
   /** A VU gives up on a handshake after this long (the target's timeouts.connectMs). */
   connectMs: number;
-  /** From the release to the first send. */
-  settleMs: number;
+  /** From the release to the first send: fixed, or 'adaptive' (adaptiveSettleMs of the phase's length). */
+  settleMs: number | 'adaptive';
   /** The target's declared limits.connectsPerSecond (0: none), applied per instance. */
   connectsPerSecond: number;
   /** Called once when sending is fixed to start (every VU connected, or the deadline passed). */
   onRelease(startAt: number, results: ConnectionResults): void;
+}
+
+/**
+ * The default settle: half the connection phase, between 1 and 10 s. A burst of handshakes leaves the
+ * target and the generator collecting its garbage for seconds after the last one; sending into that
+ * put 50 ms stalls in the first seconds' p99 at 1,000 connections (docs/benchmarks.md, "Latency fidelity").
+ */
+export function adaptiveSettleMs(phaseMs: number): number {
+  return Math.round(Math.min(10_000, Math.max(1000, phaseMs / 2)) / 100) * 100;
 }
 
 /** The longest the connection phase may last: under the 300 s a VU's fetch waits for an answer. */
@@ -99,7 +108,8 @@ export class ConnectPhase {
     const at = Date.now();
     const present = new Set([...this.outcomes.values()].filter((o) => o.outcome === 'connected').map((o) => o.slot));
     const absent = Array.from({ length: this.opts.planned }, (_, s) => s).filter((s) => !present.has(s));
-    this.release = { at, startAt: at + this.opts.settleMs, absent };
+    const settle = this.opts.settleMs === 'adaptive' ? adaptiveSettleMs(at - (this.firstAskAt ?? at)) : this.opts.settleMs;
+    this.release = { at, startAt: at + settle, absent };
     this.opts.onRelease(this.release.startAt, this.results());
     for (const answer of this.waiting.splice(0)) answer({ startAt: this.release.startAt, absent });
   }
@@ -125,6 +135,8 @@ export class ConnectPhase {
       neverReported: Math.max(0, this.opts.planned - all.length),
       latencyMs: latencies.length ? { p50: q(50), p95: q(95), p99: q(99), max: latencies.at(-1)!, count: latencies.length } : undefined,
       phaseMs: this.release && this.firstAskAt !== undefined ? this.release.at - this.firstAskAt : undefined,
+      settleMs: this.release ? this.release.startAt - this.release.at : undefined,
+      settleAdaptive: this.opts.settleMs === 'adaptive',
       peakHandshakesInFlight: Math.max(...this.pacers.map((p) => p.peakInFlight)),
       connectsPerSecondLimit: this.opts.connectsPerSecond || undefined,
     };

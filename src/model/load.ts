@@ -54,6 +54,10 @@ export interface ConnectionResults {
   latencyMs?: { p50: number; p95: number; p99: number; max: number; count: number };
   /** From the first VU asking to connect to the start of sending being fixed. */
   phaseMs?: number;
+  /** From the end of the phase to the first send. */
+  settleMs?: number;
+  /** The settle was chosen from the phase's length (no --settle). */
+  settleAdaptive?: boolean;
   /** The most handshakes the pacer let run at once on one instance (it adapts to connect latency). */
   peakHandshakesInFlight: number;
   /** The target's declared limits.connectsPerSecond, applied per instance. */

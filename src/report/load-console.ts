@@ -69,7 +69,7 @@ function connectionSection(report: LoadReport, c: ChalkInstance): string[] {
     `  connected ${r.connected} of ${r.planned} before sending began${r.phaseMs === undefined ? '' : ` (${(r.phaseMs / 1000).toFixed(1)} s)`}, ${warn(r.refused, `refused ${r.refused}`)}, ${warn(r.timedOut, `timed out ${r.timedOut}`)}${r.neverReported ? `, ${c.red(`never tried ${r.neverReported}`)}` : ''}`,
   ];
   if (r.latencyMs) lines.push(`  connect latency p50 ${ms(r.latencyMs.p50)}, p95 ${ms(r.latencyMs.p95)}, p99 ${ms(r.latencyMs.p99)}, max ${ms(r.latencyMs.max)} (${r.latencyMs.count})`);
-  lines.push(`  ramp ${r.connectsPerSecondLimit ? `at ${r.connectsPerSecondLimit} connects/s per instance (limits.connectsPerSecond)` : `paced by connect latency, up to ${r.peakHandshakesInFlight} handshake${r.peakHandshakesInFlight === 1 ? '' : 's'} in flight per instance`}`);
+  lines.push(`  ramp ${r.connectsPerSecondLimit ? `at ${r.connectsPerSecondLimit} connects/s per instance (limits.connectsPerSecond)` : `paced by connect latency, up to ${r.peakHandshakesInFlight} handshake${r.peakHandshakesInFlight === 1 ? '' : 's'} in flight per instance`}${r.settleMs === undefined ? '' : `; sending began ${(r.settleMs / 1000).toFixed(1)} s after the phase${r.settleAdaptive ? ' (settle: half the phase, 1-10 s)' : ' (--settle)'}`}`);
   for (const [reason, n] of Object.entries(r.refusedReasons)) lines.push(c.red(`  refused ${n}: ${reason}`));
   for (const [cause, n] of Object.entries(r.lateCauses)) lines.push(c.yellow(`  late ${n} (connected after sending began, took no part): ${cause}`));
   return lines;

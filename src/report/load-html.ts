@@ -2,7 +2,7 @@ import type { HistogramSummary, LoadPeriod, LoadReport } from '../model/load.js'
 import { barChart, columnChart, lineChart, noDataChart, type Bar, type LineSeries, type Point } from './html/charts.js';
 import { fmtDuration, fmtMs, fmtNum, fmtPct, fmtTimestamp } from './html/format.js';
 import { html, raw, type Html } from './html/markup.js';
-import { STYLE } from './html/style.js';
+import { plainPage } from './html/page.js';
 import { stormSection, throughputSection } from './html/scenario-sections.js';
 import { countersTable, generatorTable, histogramsTable, perSenderCaption, perSenderTable, thresholdsTable } from './html/tables.js';
 import { periodSeconds, periodWidthSeconds } from './html/timeline.js';
@@ -43,21 +43,7 @@ ${report.metrics.steps ? html`<section class="card throughput">${throughputSecti
 <section class="card"><h2>Per-sender delivery</h2>${senders ? html`<p class="desc">${senders}</p>` : ''}${perSenderTable(report.metrics.perSender)}</section>
 <section class="card"><h2>Counters</h2><p class="desc">Per second: the total divided by the time from the first to the last reporting period that counted it (the phase that produced it), not by the whole run.</p>${countersTable(report.metrics.counters, report.timeline, report.durationMs)}</section>
 <footer>gatecheck load · report.json schema ${report.schemaVersion}</footer>`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-${html`<title>gatecheck load: ${report.scenario} (${report.passed ? 'passed' : 'failed'})</title>`}
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
+  return plainPage(`gatecheck load: ${report.scenario} (${report.passed ? 'passed' : 'failed'})`, body);
 }
 
 function header(r: LoadReport): Html {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { ConnectPacer } from '../../src/load/connect-pacer.js';
-import { ConnectPhase } from '../../src/load/connect-phase.js';
+import { adaptiveSettleMs, ConnectPhase } from '../../src/load/connect-phase.js';
 import { artilleryFailure } from '../../src/load/run-failure.js';
 import type { ConnectionResults } from '../../src/model/load.js';
 
@@ -35,6 +35,12 @@ describe('ConnectPacer', () => {
   });
 });
 
+describe('adaptiveSettleMs', () => {
+  it('is half the connection phase, at least 1 s and at most 10 s, in tenths of a second', () => {
+    expect([0, 1500, 2000, 7430, 20_000, 60_000].map(adaptiveSettleMs)).toEqual([1000, 1000, 1000, 3700, 10_000, 10_000]);
+  });
+});
+
 describe('ConnectPhase', () => {
   const post = (url: string, path: string, body: unknown) => fetch(url + path, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json());
 
@@ -57,6 +63,21 @@ describe('ConnectPhase', () => {
       const late = await post(url, '/outcome', { slot: 2, instance: 0, outcome: 'connected', ms: 30 });
       expect(late.late).toBe('the generator started the VU after the connect deadline');
       expect(phase.results()).toMatchObject({ connected: 1, late: 1, neverReported: 0, latencyMs: { count: 2, max: 30 } });
+    } finally {
+      await phase.stop();
+    }
+  });
+
+  it('with an adaptive settle, starts sending the chosen settle after the release and reports it', async () => {
+    let released: { startAt: number; results: ConnectionResults; at: number } | undefined;
+    const phase = new ConnectPhase({ planned: 1, instances: 1, rampMs: 0, connectMs: 200, settleMs: 'adaptive', connectsPerSecond: 0, onRelease: (startAt, results) => (released = { startAt, results, at: Date.now() }) });
+    const url = await phase.start();
+    try {
+      await post(url, '/admit', { slot: 0, instance: 0 });
+      const answer = await post(url, '/outcome', { slot: 0, instance: 0, outcome: 'connected', ms: 5 });
+      expect(released!.results).toMatchObject({ connected: 1, settleMs: 1000, settleAdaptive: true });
+      expect(answer.startAt).toBe(released!.startAt);
+      expect(released!.startAt - released!.at).toBeGreaterThanOrEqual(990);
     } finally {
       await phase.stop();
     }

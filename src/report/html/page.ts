@@ -27,13 +27,22 @@ td.killed { background: #e6f4ea; } td.miss { background: #fdecea; }
 
 /** One self-contained page: inline CSS, no script, no external resource. */
 export function page(title: string, body: Html, extraStyle = ''): string {
+  return shell(title, body, `${STYLE}${CONFORMANCE_STYLE}${extraStyle}`);
+}
+
+/** The page without the conformance styles (the load report has none of their elements). */
+export function plainPage(title: string, body: Html): string {
+  return shell(title, body, STYLE);
+}
+
+function shell(title: string, body: Html, style: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${html`<title>${title}</title>`}
-<style>${STYLE}${CONFORMANCE_STYLE}${extraStyle}</style>
+<style>${style}</style>
 </head>
 <body>
 <main>
