@@ -249,7 +249,7 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
     const { metrics, timeline } = summarizeArtillery(raw, { prefix: scenario.prefix, instanceCount: target.config.instances.length, steps: sending.steps, groupSize: params.groupSize });
     if (connection) Object.assign(metrics.values, connectionValues(connection));
     if (announced && scenario.afterRun) Object.assign(metrics.values, await scenario.afterRun(announced, run));
-    const generator = artillery.generator(metrics.values['generator.loop_lag_p99_ms.max'] ?? 0);
+    const generator = artillery.generator(metrics.values['generator.loop_lag_p99_ms.max'] ?? 0, metrics.histograms['generator.send_lag_ms']?.p99);
     const results = evaluateThresholds(thresholds, metrics.values);
     const ok = artillery.exitCode === 0 && results.every((r) => r.ok);
     const report: LoadReport = {

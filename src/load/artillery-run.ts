@@ -42,7 +42,7 @@ export interface ArtilleryRunResult {
   exitCode: number | null;
   /** The last lines Artillery wrote, for the error message when it failed. */
   tail: string;
-  generator: (loopLagP99Ms: number) => GeneratorHealth;
+  generator: (loopLagP99Ms: number, sendLagP99Ms?: number) => GeneratorHealth;
 }
 
 const SCENARIO_PREFIXES = ['fanout', 'storm', 'throughput'];
@@ -83,7 +83,7 @@ export async function runArtillery(opts: ArtilleryRunOptions): Promise<Artillery
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(timer);
   opts.abort?.removeEventListener('abort', onAbort);
-  return { exitCode, tail, generator: (lag) => watch.stop(lag) };
+  return { exitCode, tail, generator: (lag, sendLag) => watch.stop(lag, sendLag) };
 }
 
 function parsePlan(json: string): PlanAnnouncement | undefined {

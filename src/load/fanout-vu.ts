@@ -3,7 +3,7 @@ import { DeliveryTracker } from './delivery-tracker.js';
 import { buildFanoutPlan, fanoutParameters, groupPeers, isSender, slotInstance, slotUser, type FanoutPlan } from './plan.js';
 import { bucketOf, decodeStamp, encodeStamp } from './stamp.js';
 import { admission, hasConnectPhase, reportOutcome, type PhaseRelease } from './connect-barrier.js';
-import { adoptSocket, ConnectFailure, loadTarget, openSocket, plural, recordLoopLag, sleepUntil, type Events, type Target, type VuContext } from './vu-kit.js';
+import { adoptSocket, ConnectFailure, loadTarget, openSocket, plural, recordLoopLag, recordSendLag, sleepUntil, type Events, type Target, type VuContext } from './vu-kit.js';
 
 /** Marks the line the CLI reads to learn the schedule (when to kill an instance, how long to wait). */
 export const PLAN_LINE = 'gatecheck-plan ';
@@ -134,6 +134,7 @@ export async function sendOnSchedule(
       continue;
     }
     const emittedAt = Date.now();
+    recordSendLag(events, intendedAt, emittedAt);
     const dropsAtEmit = drops;
     const content = encodeStamp({ runId: plan.runId, senderSlot: slot, senderInstance: instance, seq, intendedAt: Math.round(intendedAt), emittedAt });
     for (const name of tagged(`${prefix}.sent`)) events.emit('counter', name, 1);

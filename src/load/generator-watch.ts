@@ -4,6 +4,8 @@ import type { GeneratorHealth } from '../model/load.js';
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 const SATURATED_CPU_PCT = 90;
 const SATURATED_LAG_MS = 100;
+/** Senders emitting this late (p99) against their schedule: the offered load was not the planned one. */
+const SATURATED_SEND_LAG_MS = 100;
 const FD_HEADROOM = 0.9;
 
 /** utime + stime of a process, all its threads included, in clock ticks; undefined once it is gone. */
@@ -56,27 +58,29 @@ export function watchGenerator(pid: number, everyMs = 1000) {
   timer.unref();
   return {
     /** The health verdict, given the processor's worst event-loop lag p99. */
-    stop(loopLagP99Ms: number): GeneratorHealth {
+    stop(loopLagP99Ms: number, sendLagP99Ms?: number): GeneratorHealth {
       clearInterval(timer);
-      return generatorHealth({ cpuSamples: samples, fdPeak, fdLimit: limit, loopLagP99Ms });
+      return generatorHealth({ cpuSamples: samples, fdPeak, fdLimit: limit, loopLagP99Ms, sendLagP99Ms });
     },
   };
 }
 
 /**
- * Saturation from the samples alone: event-loop lag p99 over 100 ms, CPU over 90% of a core on
- * average (the first and last samples are start-up and shut-down), or open files above 90% of the limit
- * (an unknown limit, 0, judges nothing).
+ * Saturation from the samples alone: event-loop lag p99 over 100 ms, senders emitting over 100 ms
+ * behind their schedule at p99 (a generator can fall behind while its loop lag, a whole-run figure,
+ * stays low), CPU over 90% of a core on average (the first and last samples are start-up and
+ * shut-down), or open files above 90% of the limit (an unknown limit, 0, judges nothing).
  */
-export function generatorHealth(s: { cpuSamples: number[]; fdPeak: number; fdLimit: number; loopLagP99Ms: number }): GeneratorHealth {
+export function generatorHealth(s: { cpuSamples: number[]; fdPeak: number; fdLimit: number; loopLagP99Ms: number; sendLagP99Ms?: number }): GeneratorHealth {
   const busy = s.cpuSamples.slice(1, -1);
   const cpuPct = busy.length ? busy.reduce((a, b) => a + b, 0) / busy.length : 0;
   const cpuPeakPct = busy.length ? Math.max(...busy) : 0;
   const reasons: string[] = [];
   if (s.loopLagP99Ms > SATURATED_LAG_MS) reasons.push(`event-loop lag p99 ${s.loopLagP99Ms.toFixed(1)} ms > ${SATURATED_LAG_MS} ms: timers fired late, so latencies include the generator's own delay`);
+  if ((s.sendLagP99Ms ?? 0) > SATURATED_SEND_LAG_MS) reasons.push(`senders emitted ${s.sendLagP99Ms!.toFixed(1)} ms behind their schedule at p99 (> ${SATURATED_SEND_LAG_MS} ms): the generator did not offer the planned load on time`);
   if (cpuPct > SATURATED_CPU_PCT) reasons.push(`generator CPU ${cpuPct.toFixed(0)}% of a core > ${SATURATED_CPU_PCT}%`);
   if (s.fdLimit && s.fdPeak > s.fdLimit * FD_HEADROOM) reasons.push(`open files ${s.fdPeak} near the limit ${s.fdLimit}`);
-  return { eventLoopLagP99Ms: round(s.loopLagP99Ms), cpuPct: round(cpuPct), cpuPeakPct: round(cpuPeakPct), fdPeak: s.fdPeak, fdLimit: s.fdLimit, saturated: reasons.length > 0, reasons };
+  return { eventLoopLagP99Ms: round(s.loopLagP99Ms), ...(s.sendLagP99Ms !== undefined ? { sendLagP99Ms: round(s.sendLagP99Ms) } : {}), cpuPct: round(cpuPct), cpuPeakPct: round(cpuPeakPct), fdPeak: s.fdPeak, fdLimit: s.fdLimit, saturated: reasons.length > 0, reasons };
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;

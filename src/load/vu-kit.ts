@@ -54,6 +54,11 @@ export async function sleepUntil(at: number): Promise<void> {
   while (Date.now() < at) await new Promise<void>((r) => setTimeout(r, Math.max(1, at - Date.now())));
 }
 
+/** How late a sender emits against its schedule: the generator's delay, not the server's (a saturation signal). */
+export function recordSendLag(events: Events, intendedAt: number, emittedAt: number): void {
+  events.emit('histogram', 'generator.send_lag_ms', Math.max(0, emittedAt - intendedAt));
+}
+
 /** The event that says a connection is usable: the dialect's ready event, else the transport connect. */
 export const readyEventOf = (t: Target) => (t.dialect.readyEvent ? t.dialect.eventName(t.dialect.readyEvent) : 'connect');
 

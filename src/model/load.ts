@@ -89,6 +89,8 @@ export interface ThroughputStep {
 export interface GeneratorHealth {
   /** p99 event-loop delay of the load processes (the worst worker). */
   eventLoopLagP99Ms: number;
+  /** p99 of how late senders emitted against their schedule (generator.send_lag_ms), where the scenario sends on one. */
+  sendLagP99Ms?: number;
   /** CPU of the load processes, percent of one core (averaged over the run; peak beside it). */
   cpuPct: number;
   cpuPeakPct: number;

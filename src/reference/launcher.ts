@@ -62,7 +62,9 @@ interface ExitStatus {
   signal: NodeJS.Signals | null;
 }
 
-const READY_DEADLINE_MS = 10_000;
+// A gateway that exits is reported at once; this only bounds one that hangs. Generous: on a busy 2-core
+// machine (type-checks and test runs beside it) loading the gateway alone took over 10 s.
+const READY_DEADLINE_MS = 30_000;
 const KILL_GRACE_MS = 5_000;
 const TAIL_CHARS = 4000;
 

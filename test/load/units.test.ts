@@ -166,6 +166,16 @@ describe('the generator watches itself', () => {
     });
   });
 
+  it('senders over 100 ms behind their schedule at p99 mark it saturated, even with a quiet event loop', async () => {
+    const { generatorHealth } = await import('../../src/load/generator-watch.js');
+    expect(generatorHealth({ ...quiet, sendLagP99Ms: 100 })).toMatchObject({ sendLagP99Ms: 100, saturated: false, reasons: [] });
+    expect(generatorHealth({ ...quiet, sendLagP99Ms: 312.4 })).toMatchObject({
+      sendLagP99Ms: 312.4,
+      saturated: true,
+      reasons: ['senders emitted 312.4 ms behind their schedule at p99 (> 100 ms): the generator did not offer the planned load on time'],
+    });
+  });
+
   it('CPU over 90% of a core on average marks it saturated', async () => {
     const { generatorHealth } = await import('../../src/load/generator-watch.js');
     expect(generatorHealth({ ...quiet, cpuSamples: [10, 95, 91, 92, 10] })).toMatchObject({ cpuPct: 92.7, cpuPeakPct: 95, saturated: true, reasons: ['generator CPU 93% of a core > 90%'] });
@@ -187,11 +197,12 @@ describe('the generator watches itself', () => {
   it('reads CPU and open files from /proc: a busy process shows up', async () => {
     const { spawn } = await import('node:child_process');
     const { watchGenerator } = await import('../../src/load/generator-watch.js');
-    const busy = spawn(process.execPath, ['-e', 'const end = Date.now() + 1500; while (Date.now() < end) Math.sqrt(Math.random());']);
+    // It burns 1 s of CPU however long that takes: on a busy machine its share of a core may be a tenth.
+    const busy = spawn(process.execPath, ['-e', 'while (process.cpuUsage().user < 1e6) Math.sqrt(Math.random());']);
     const watch = watchGenerator(busy.pid!, 100);
     await new Promise((r) => busy.on('exit', r));
     const health = watch.stop(0);
-    expect(health.cpuPeakPct).toBeGreaterThan(30);
+    expect(health.cpuPeakPct).toBeGreaterThan(5);
     expect(health.fdLimit).toBeGreaterThan(0);
     expect(health.fdPeak).toBeGreaterThan(0);
   });

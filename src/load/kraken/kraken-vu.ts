@@ -4,7 +4,7 @@ import { createReceiver, perSenderEnabled, PLAN_LINE, planOf, slotOf, type Recei
 import { fanoutParameters, slotInstance } from '../plan.js';
 import { parseSourceAddresses, sourceAddressOf } from '../source-addresses.js';
 import { decodeStamp, encodeStamp } from '../stamp.js';
-import { loadTarget, plural, recordLoopLag, sleepUntil, type Events, type Target, type VuContext } from '../vu-kit.js';
+import { loadTarget, plural, recordLoopLag, recordSendLag, sleepUntil, type Events, type Target, type VuContext } from '../vu-kit.js';
 import { heartbeat, joinKraken, openKrakenSocket } from './connect.js';
 import { krakenEmitWithAck } from './outbound.js';
 import { audience, buildKrakenPlan, isKrakenSender, owed, slotUserId, worldOf, worldSlots, type KrakenPlan } from './plan.js';
@@ -177,6 +177,7 @@ export async function krakenSendOnSchedule(
       continue;
     }
     const emittedAt = Date.now();
+    recordSendLag(events, intendedAt, emittedAt);
     const kind = messageKind(plan, seq);
     const content = encodeStamp({ runId: plan.runId, senderSlot: slot, senderInstance: instance, seq, intendedAt: Math.round(intendedAt), emittedAt });
     const owedTo = audience(plan, slot, kind);

@@ -80,6 +80,7 @@ export function generatorTable(g: GeneratorHealth): Html {
   const fdShare = g.fdLimit > 0 ? ` (${fmtPct(g.fdPeak / g.fdLimit, 1)})` : '';
   const rows: Array<[string, string]> = [
     ['Event-loop lag p99', fmtMs(g.eventLoopLagP99Ms)],
+    ...(g.sendLagP99Ms !== undefined ? [['Senders behind schedule p99', fmtMs(g.sendLagP99Ms)] as [string, string]] : []),
     ['CPU average', `${fmtNum(g.cpuPct)}% of a core`],
     ['CPU peak', `${fmtNum(g.cpuPeakPct)}% of a core`],
     ['File descriptors peak / limit', `${fmtNum(g.fdPeak)} / ${fmtNum(g.fdLimit)}${fdShare}`],
