@@ -128,7 +128,7 @@ export function buildProgram(): Command {
     program
       .command('load')
       .description('Run an Artillery load scenario (scenarios/NAME.yml). With no --target/--url it starts the reference gateway: two instances and a Redis.')
-      .argument('<scenario>', 'a scenario of scenarios/ (fanout, reconnection-storm, throughput; kraken: fanout, throughput, presence-storm) or a path to a scenario file')
+      .argument('<scenario>', 'a scenario of scenarios/ (fanout, reconnection-storm, throughput; kraken: fanout, throughput, presence-storm, reconnection-storm) or a path to a scenario file')
       .addOption(new Option('--dialect <name>', 'protocol the VUs speak (default: the target config\'s, else chat-service); kraken runs scenarios/kraken-NAME.yml').choices(DIALECTS))
       .option('--connections <n>', 'connections (one VU, one user, one socket each)', argParser(positiveInt('--connections')))
       .option('--vus <n>', 'the same as --connections for the fan-out scenario', argParser(positiveInt('--vus')))
@@ -139,7 +139,7 @@ export function buildProgram(): Command {
       .addOption(new Option('--engine <name>', "Artillery engine: its built-in socketio, or artillery-engine-socketio-v3").choices(['socketio', 'socketio-v3']).default('socketio'))
       .addOption(new Option('--adapter <name>', 'reference gateway only: Redis pub/sub adapter, or the streams adapter with connection state recovery').choices(['pubsub', 'streams']))
       .option('--compare-adapters', 'reference gateway: run the scenario on Redis pub/sub, then on Redis streams with connection state recovery, and compare')
-      .addOption(new Option('--storm <mode>', 'reconnection-storm: drop every transport at once, or kill and restart one reference instance').choices(['transport', 'instance']))
+      .addOption(new Option('--storm <mode>', 'reconnection-storm: drop every transport at once (kraken: all but the world owners\'), or kill and restart one reference instance').choices(['transport', 'instance']))
       .option('--profile <name|file>', "how the target differs from its document (see conform --profile); every payload the Kraken VUs send follows it")
       .option('--source-addresses <spec>', 'kraken scenarios: spread client sockets over these local addresses, e.g. 127.0.0.2-127.0.0.9, a comma list, or a count N (127.0.0.1..N); ~28k connections per address')
       .option('--threshold <expr>', 'a pass condition, e.g. "p99(fanout.latency_ms) < 250" or "fanout.lost == 0" (repeatable; replaces the scenario\'s defaults)', collect)

@@ -233,7 +233,9 @@ async function runLoad(scenarioName: string, flags: LoadFlags, logger: Logger, o
       onProgress: say,
       onPlan: (plan) => {
         announced = plan;
-        say(`plan ${plan.runId}: the connection phase starts; sending ${Math.round((plan.sendUntil - plan.startAt) / 1000)} s once every VU is connected`);
+        if (phase) say(`plan ${plan.runId}: the connection phase starts; sending ${Math.round((plan.sendUntil - plan.startAt) / 1000)} s once every VU is connected`);
+        // The Kraken VUs keep the planned schedule: the storm hits when the plan says.
+        else sendingStartsAt = plan.startAt;
         scheduleFault();
       },
     }).finally(() => phase?.stop());

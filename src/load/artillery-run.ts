@@ -45,7 +45,14 @@ export interface ArtilleryRunResult {
   generator: (loopLagP99Ms: number, sendLagP99Ms?: number) => GeneratorHealth;
 }
 
-const SCENARIO_PREFIXES = ['fanout', 'storm', 'throughput'];
+const SCENARIO_PREFIXES = ['fanout', 'storm', 'throughput', 'presence'];
+
+/** What a period delivered: the scenario's receipts; the presence storm counts userOnline and userOffline apart. */
+function receivedIn(block: Record<string, string>): number {
+  const scenario = SCENARIO_PREFIXES.map((p) => block[`${p}.received`]).find((v) => v !== undefined);
+  if (scenario !== undefined) return Number(scenario);
+  return ['presence.online.received', 'presence.offline.received'].reduce((sum, name) => sum + Number(block[name] ?? 0), 0);
+}
 
 const artilleryBin = () => join(dirname(createRequire(import.meta.url).resolve('artillery/package.json')), 'bin', 'run');
 
@@ -100,7 +107,7 @@ const numbers = (block: Record<string, string>) => Object.fromEntries(Object.ent
  * Artillery prints a metrics block per reporting period; this turns each into one progress line:
  * phase, connections, deliveries a second and the period's fan-out p99.
  */
-function progressParser(emit: (line: string) => void, plan: (json: string) => void) {
+export function progressParser(emit: (line: string) => void, plan: (json: string) => void) {
   let buffer = '';
   let phase = 'starting';
   let block: Record<string, string> = {};
@@ -112,7 +119,7 @@ function progressParser(emit: (line: string) => void, plan: (json: string) => vo
   const flush = () => {
     if (!Object.keys(block).length) return;
     const of = (metric: string) => SCENARIO_PREFIXES.map((p) => block[`${p}.${metric}`]).find((v) => v !== undefined);
-    const received = Number(of('received') ?? 0);
+    const received = receivedIn(block);
     // The run's own phase (connecting, sending, storm, draining) once the plan is known; Artillery's before.
     // Artillery's periods are 10 s, labelled by their end.
     const end = periodEnd ?? Date.now();
@@ -149,7 +156,7 @@ function progressParser(emit: (line: string) => void, plan: (json: string) => vo
       if (/^-{5,}/.test(line) || /^All VUs finished/.test(line)) flush();
       const counter = /^([\w.]+): \.+ (\S+)$/.exec(line);
       if (counter) block[counter[1]] = counter[2];
-      if (/^(fanout|storm|throughput)\.latency_ms:$/.test(line)) inLatency = true;
+      if (new RegExp(`^(${SCENARIO_PREFIXES.join('|')})\\.latency_ms:$`).test(line)) inLatency = true;
       else if (/^\S/.test(line)) inLatency = false;
       const p99 = /^\s+p99: \.+ (\S+)$/.exec(line);
       if (p99 && inLatency) block.p99 = p99[1];

@@ -3,7 +3,8 @@ import { DeliveryTracker } from './delivery-tracker.js';
 import { buildFanoutPlan, fanoutParameters, groupPeers, isSender, slotInstance, slotUser, type FanoutPlan } from './plan.js';
 import { bucketOf, decodeStamp, encodeStamp } from './stamp.js';
 import { admission, hasConnectPhase, reportOutcome, type PhaseRelease } from './connect-barrier.js';
-import { adoptSocket, ConnectFailure, loadTarget, openSocket, plural, recordLoopLag, recordSendLag, sleepUntil, type Events, type Target, type VuContext } from './vu-kit.js';
+import { dueAndConnected, dueTimes, nextSeq, tagged, type SendWindow } from './send-schedule.js';
+import { adoptSocket, ConnectFailure, loadTarget, openSocket, plural, recordLoopLag, sleepUntil, type Events, type Target, type VuContext } from './vu-kit.js';
 
 /** Marks the line the CLI reads to learn the schedule (when to kill an instance, how long to wait). */
 export const PLAN_LINE = 'gatecheck-plan ';
@@ -102,45 +103,32 @@ export async function sendOnSchedule(
   instance: number,
   prefix: string,
   events: Events,
-  /** A window of its own (throughput steps): from, until, rate, and a tag for the step's metrics. */
-  window: { from: number; until: number; rate: number; tag?: string; firstSeq?: number } = { from: plan.startAt, until: plan.sendUntil, rate: plan.params.ratePerSender },
+  window: SendWindow = { from: plan.startAt, until: plan.sendUntil, rate: plan.params.ratePerSender },
   onSent?: (intendedAt: number) => void,
 ): Promise<number> {
   const p = plan.params;
   const perSender = perSenderEnabled(plan);
-  const interval = 1000 / window.rate;
-  const tagged = (name: string) => (window.tag ? [name, `${name}.${window.tag}`] : [name]);
   const conversationId = plan.conversations[Math.floor(slot / p.groupSize)];
   // A peer that was not connected when sending began is owed nothing: its deliveries are not deliverable, not lost.
   const allPeers = groupPeers(p, slot);
   const peers = presentPeers(plan, slot);
   const notDeliverable = allPeers.length - peers.length;
   const crossPeers = peers.filter((s) => slotInstance(plan.instances.length, s, plan.params.groupSize) !== instance).length;
-  // Senders are spread over the interval so they do not all fire in the same millisecond.
-  const offset = (slot * 7919) % Math.max(1, Math.floor(interval));
   const acks: Array<Promise<void>> = [];
   // A message whose ack never came because its connection died (an instance killed under it) may or may
   // not have been stored: its deliveries are owed by nobody, so they are counted apart, not as lost.
   let drops = 0;
   const onDrop = () => drops++;
   socket.on('disconnect', onDrop);
-  let seq = window.firstSeq ?? 0;
-  for (let k = 0; ; k++, seq++) {
-    const intendedAt = window.from + offset + k * interval;
-    if (intendedAt >= window.until) break;
-    await sleepUntil(intendedAt);
-    if (!socket.connected) {
-      events.emit('counter', `${prefix}.send_skipped_disconnected`, 1);
-      continue;
-    }
+  for (const { seq, intendedAt } of dueTimes(window, slot)) {
+    if (!(await dueAndConnected(socket, { seq, intendedAt }, prefix, events))) continue;
     const emittedAt = Date.now();
-    recordSendLag(events, intendedAt, emittedAt);
     const dropsAtEmit = drops;
     const content = encodeStamp({ runId: plan.runId, senderSlot: slot, senderInstance: instance, seq, intendedAt: Math.round(intendedAt), emittedAt });
-    for (const name of tagged(`${prefix}.sent`)) events.emit('counter', name, 1);
+    for (const name of tagged(window, `${prefix}.sent`)) events.emit('counter', name, 1);
     onSent?.(intendedAt);
     events.emit('counter', `${prefix}.expected`, peers.length);
-    if (notDeliverable) events.emit('counter', `${prefix}.not_deliverable`, notDeliverable);
+    if (notDeliverable) for (const name of tagged(window, `${prefix}.not_deliverable`)) events.emit('counter', name, notDeliverable);
     events.emit('counter', `${prefix}.expected.cross_instance`, crossPeers);
     events.emit('counter', `${prefix}.expected.same_instance`, peers.length - crossPeers);
     if (perSender) {
@@ -153,22 +141,22 @@ export async function sendOnSchedule(
         .emitWithAck(t.dialect.eventName('message:send'), { conversationId, content })
         .then(
           (ack: { success?: boolean } | undefined) => {
-            for (const name of tagged(`${prefix}.ack_ms`)) events.emit('histogram', name, Date.now() - emittedAt);
-            if (ack && ack.success === false) for (const name of tagged(`${prefix}.send_refused`)) events.emit('counter', name, 1);
-            else for (const name of tagged(`${prefix}.acked`)) events.emit('counter', name, 1);
+            for (const name of tagged(window, `${prefix}.ack_ms`)) events.emit('histogram', name, Date.now() - emittedAt);
+            if (ack && ack.success === false) for (const name of tagged(window, `${prefix}.send_refused`)) events.emit('counter', name, 1);
+            else for (const name of tagged(window, `${prefix}.acked`)) events.emit('counter', name, 1);
           },
           () => {
             if (drops !== dropsAtEmit || !socket.connected) {
               events.emit('counter', `${prefix}.unconfirmed_at_crash`, 1);
               events.emit('counter', `${prefix}.unconfirmed_at_crash.expected`, peers.length);
-            } else tagged(`${prefix}.ack_timeout`).forEach((name) => events.emit('counter', name, 1));
+            } else tagged(window, `${prefix}.ack_timeout`).forEach((name) => events.emit('counter', name, 1));
           },
         ),
     );
   }
   await Promise.all(acks);
   socket.off('disconnect', onDrop);
-  return seq;
+  return nextSeq(window, slot);
 }
 
 /** What every scenario's VU has once it is connected: its slot, socket, receiver and conversation. */

@@ -13,6 +13,7 @@ import { stormPlan, stormVu } from './storm-vu.js';
 import { throughputPlan, throughputVu } from './throughput-vu.js';
 import { krakenFanoutVu, krakenPlanHook } from './kraken/kraken-vu.js';
 import { krakenPresencePlan, krakenPresenceVu } from './kraken/presence-vu.js';
+import { krakenStormPlan, krakenStormVu } from './kraken/storm-vu.js';
 import { krakenThroughputPlan, krakenThroughputVu } from './kraken/throughput-vu.js';
 import { step } from './vu-kit.js';
 
@@ -39,3 +40,6 @@ export const gatecheckKrakenThroughput = step(krakenThroughputVu);
 /** kraken-presence-storm.yml `before` hook and VU: observers stay, the others connect and leave each cycle. */
 export const gatecheckKrakenPresencePlan = step(krakenPresencePlan);
 export const gatecheckKrakenPresence = step(krakenPresenceVu);
+/** kraken-reconnection-storm.yml `before` hook and VU: messages flowing, the storm, reconnect, joinAll and presenceOnline again, presence watched. */
+export const gatecheckKrakenStormPlan = step(krakenStormPlan);
+export const gatecheckKrakenStorm = step(krakenStormVu);

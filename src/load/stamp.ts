@@ -11,21 +11,30 @@ export interface Stamp {
   seq: number;
   intendedAt: number;
   emittedAt: number;
+  /**
+   * Kraken storm, on a sender's report of what it skipped (down when they were due): Kraken has no
+   * history to ask, so a receiver replays the schedule to count what it missed while away, and must not
+   * count a message that was never sent.
+   */
+  skipped?: number[];
 }
 
 const TAG = 'gc1';
 
 export function encodeStamp(s: Stamp): string {
-  return [TAG, s.runId, s.senderSlot, s.senderInstance, s.seq, s.intendedAt, s.emittedAt].join('|');
+  const fields = [TAG, s.runId, s.senderSlot, s.senderInstance, s.seq, s.intendedAt, s.emittedAt];
+  return (s.skipped?.length ? [...fields, s.skipped.join('.')] : fields).join('|');
 }
 
 /** The stamp of a message of this run, or undefined for any other content. */
 export function decodeStamp(content: unknown, runId: string): Stamp | undefined {
   if (typeof content !== 'string' || !content.startsWith(`${TAG}|${runId}|`)) return undefined;
-  const [, id, slot, instance, seq, intended, emitted] = content.split('|');
+  const [, id, slot, instance, seq, intended, emitted, skipped] = content.split('|');
   const nums = [slot, instance, seq, intended, emitted].map(Number);
   if (nums.some((n) => !Number.isFinite(n))) return undefined;
-  return { runId: id, senderSlot: nums[0], senderInstance: nums[1], seq: nums[2], intendedAt: nums[3], emittedAt: nums[4] };
+  const stamp: Stamp = { runId: id, senderSlot: nums[0], senderInstance: nums[1], seq: nums[2], intendedAt: nums[3], emittedAt: nums[4] };
+  if (skipped) stamp.skipped = skipped.split('.').map(Number).filter(Number.isInteger);
+  return stamp;
 }
 
 /** Upper bounds (ms) of the latency histogram buckets the HTML report draws; the last bucket is +Inf. */

@@ -1,5 +1,5 @@
 import { fanoutPlan, presentPeers, runVu, sendOnSchedule, syncInto } from './fanout-vu.js';
-import { isSender, slotUser, type FanoutPlan } from './plan.js';
+import { isSender, slotUser, type FanoutPlan, type StormSchedule } from './plan.js';
 import { decodeStamp } from './stamp.js';
 import type { Receiver } from './fanout-vu.js';
 import { readyEventOf, sleepUntil, type Events, type Target, type VuContext } from './vu-kit.js';
@@ -44,51 +44,88 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
     s.on(t.dialect.eventName('user:online'), presence('online'));
     s.on(t.dialect.eventName('user:offline'), presence('offline'));
 
-    let downSince: number | undefined;
-    let finished = false;
-    let reconnecting = Promise.resolve();
-    s.on('disconnect', () => {
-      if (downSince !== undefined || finished) return;
-      downSince = performance.now();
-      events.emit('counter', 'reconnect.disconnected', 1);
-    });
-    s.on(readyEventOf(t), () => {
-      if (downSince === undefined) return;
-      events.emit('histogram', 'reconnect.time_ms', performance.now() - downSince);
-      events.emit('counter', 'reconnect.reconnected', 1);
-      if (s.recovered) events.emit('counter', 'reconnect.recovered', 1);
-      downSince = undefined;
-      reconnecting = syncInto(s, t, conversationId, receiver.lastMessageId, receiver, 'sync', 'storm', events);
+    const reconnects = watchReconnects(s, readyEventOf(t), events, async () => {
+      await syncInto(s, t, conversationId, receiver.lastMessageId, receiver, 'sync', 'storm', events);
+      return true;
     });
 
-    // The outage: from the storm until the killed instance is back (instance mode) or the receivers are (transport mode).
-    const outageEnd = storm.at + storm.outageMs;
-    const duringOutage = (at: number) => at >= storm.at && at < outageEnd && events.emit('counter', 'storm.sent_during_outage', 1);
     const sender = isSender(plan.params, slot);
-    const sending = sender ? sendOnSchedule(s, t, plan, slot, instance, 'storm', events, undefined, duringOutage) : Promise.resolve();
+    const sending = sender ? sendOnSchedule(s, t, plan, slot, instance, 'storm', events, undefined, countSentDuringOutage(storm, events)) : Promise.resolve();
     if (storm.mode === 'transport') {
       await sleepUntil(storm.at);
       // Senders come back after the usual short delay, receivers only after the outage: what the senders
       // send meanwhile is missed live by construction, so messages:sync always has something to recover.
-      if (!sender) s.io.reconnectionDelay(storm.outageMs).reconnectionDelayMax(storm.outageMs).randomizationFactor(0);
-      // The engine.io transport goes away as on a network drop; the Socket.IO client reconnects by itself.
-      s.io.engine.close();
+      cutTransport(s, sender ? undefined : storm.outageMs);
     }
     await sending;
     await sleepUntil(plan.endAt - 300);
-    await reconnecting;
-    if (downSince !== undefined || !s.connected) events.emit('counter', 'reconnect.failed', 1);
+    await reconnects.settled();
+    if (reconnects.down() || !s.connected) events.emit('counter', 'reconnect.failed', 1);
     if (storm.mode === 'instance') await syncCutAtCrash(s, t, plan, conversationId, receiver, events);
     const staleOffline = [...lastPresence.values()].filter((v) => v === 'offline').length;
     if (staleOffline) events.emit('counter', 'presence.stale_offline', staleOffline);
     events.emit('counter', 'presence.peers_checked', peers.size);
     await sleepUntil(plan.endAt);
-    finished = true;
+    reconnects.stop();
   });
 }
 
+/** When a storm's client dropped and when it was back (its rejoin or sync done), and whether it is down now. */
+export interface Reconnects {
+  /** Resolves once the current comeback's work (sync, rejoin) is done. */
+  settled(): Promise<void>;
+  down(): boolean;
+  /** The outages that ended: from the drop to the end of the comeback's work (epoch ms). */
+  outages: Array<{ from: number; to: number }>;
+  /** The VU's own close at the end is no storm. */
+  stop(): void;
+}
+
+/**
+ * Watches a storm VU's socket: a drop is counted (`reconnect.disconnected`), the time to be ready again
+ * measured (`reconnect.time_ms`), a session Socket.IO recovered counted, then `comeback` runs (chat:
+ * messages:sync; Kraken: joinAll and presenceOnline again); the client is back once it says so.
+ */
+export function watchReconnects(s: Socket, readyEvent: string, events: Events, comeback: () => Promise<boolean>): Reconnects {
+  let downSince: number | undefined;
+  let downAt = 0;
+  let stopped = false;
+  let work = Promise.resolve();
+  const outages: Reconnects['outages'] = [];
+  s.on('disconnect', () => {
+    if (downSince !== undefined || stopped) return;
+    downSince = performance.now();
+    downAt = Date.now();
+    events.emit('counter', 'reconnect.disconnected', 1);
+  });
+  s.on(readyEvent, () => {
+    if (downSince === undefined || stopped) return;
+    events.emit('histogram', 'reconnect.time_ms', performance.now() - downSince);
+    events.emit('counter', 'reconnect.reconnected', 1);
+    if (s.recovered) events.emit('counter', 'reconnect.recovered', 1);
+    work = comeback().then((back) => {
+      if (!back) return;
+      outages.push({ from: downAt, to: Date.now() });
+      downSince = undefined;
+    });
+  });
+  return { settled: () => work, down: () => downSince !== undefined, outages, stop: () => void (stopped = true) };
+}
+
+/**
+ * Drops the engine.io transport as a network drop would; socket.io-client reconnects by itself, after
+ * `awayMs` when given (a receiver that stays away for the outage) or its usual short delay.
+ */
+export function cutTransport(s: Socket, awayMs?: number): void {
+  if (awayMs !== undefined) s.io.reconnectionDelay(awayMs).reconnectionDelayMax(awayMs).randomizationFactor(0);
+  s.io.engine.close();
+}
+
+/** Counts the messages sent while the storm's outage lasts (`storm.sent_during_outage`). */
+export const countSentDuringOutage = (storm: StormSchedule, events: Events) => (at: number) => at >= storm.at && at < storm.at + storm.outageMs && events.emit('counter', 'storm.sent_during_outage', 1);
+
 /** How long before the kill a message may have been stored, and acknowledged, without its broadcast having left. */
-const CRASH_WINDOW_MS = 1000;
+export const CRASH_WINDOW_MS = 1000;
 
 /**
  * A gateway stores a message, hands its broadcast to the Redis adapter (which publishes without

@@ -90,12 +90,14 @@ export function summarizeArtillery(artillery: ArtilleryOutput, opts: SummaryOpti
     values['storm.unrecovered'] = unrecovered;
     values['storm.unconfirmed_at_crash'] = c('storm.unconfirmed_at_crash');
     values['storm.unconfirmed_at_crash.deliveries_missing'] = (total?.lost ?? 0) - unrecovered;
-    values['storm.missed_live'] = unrecovered + c('storm.recovered_by_sync') + c('storm.cut_at_crash');
+    // Kraken has no history event: what its clients missed while away is missed, not recovered (storm.missed_outage).
+    values['storm.missed_outage'] = c('storm.missed_outage');
+    values['storm.missed_live'] = unrecovered + c('storm.recovered_by_sync') + c('storm.cut_at_crash') + c('storm.missed_outage');
     values['storm.cut_at_crash'] = c('storm.cut_at_crash');
     values['storm.recovered_by_sync'] = c('storm.recovered_by_sync');
     values['storm.sent_during_outage'] = c('storm.sent_during_outage');
     values['storm.sent_while_disconnected_skipped'] = c('storm.send_skipped_disconnected');
-    for (const name of ['reconnect.disconnected', 'reconnect.reconnected', 'reconnect.recovered', 'reconnect.failed', 'presence.stale_offline']) values[name] = c(name);
+    for (const name of ['reconnect.disconnected', 'reconnect.reconnected', 'reconnect.recovered', 'reconnect.failed', 'reconnect.rejoin_failed', 'presence.stale_offline']) values[name] = c(name);
     values['reconnect.recovered_share'] = c('reconnect.reconnected') ? c('reconnect.recovered') / c('reconnect.reconnected') : 0;
   }
   const judged = prefix === 'throughput' ? throughputKnee(throughputSteps(counters, hist, stepRates, stepSeconds)) : undefined;
@@ -150,7 +152,8 @@ function throughputSteps(counters: Record<string, number>, hist: Record<string, 
     const h = hist[`throughput.ack_ms.step_${step}`];
     const sent = counters[`throughput.sent.step_${step}`] ?? 0;
     const acked = counters[`throughput.acked.step_${step}`] ?? 0;
-    return { step, offeredRate, sent, acked, ackedRate: stepSeconds ? acked / stepSeconds : 0, timeouts: counters[`throughput.ack_timeout.step_${step}`] ?? 0, p50: h?.p50 ?? 0, p95: h?.p95 ?? 0, p99: h?.p99 ?? 0 };
+    const notDeliverable = counters[`throughput.not_deliverable.step_${step}`] ?? 0;
+    return { step, offeredRate, sent, acked, ackedRate: stepSeconds ? acked / stepSeconds : 0, timeouts: counters[`throughput.ack_timeout.step_${step}`] ?? 0, notDeliverable, p50: h?.p50 ?? 0, p95: h?.p95 ?? 0, p99: h?.p99 ?? 0 };
   });
 }
 

@@ -79,6 +79,8 @@ export interface ThroughputStep {
   /** Acks per second over the step. */
   ackedRate: number;
   timeouts: number;
+  /** Deliveries of the step's messages owed to receivers that had not connected yet (absent from older reports). */
+  notDeliverable?: number;
   p50: number;
   p95: number;
   p99: number;

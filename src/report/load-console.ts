@@ -39,10 +39,8 @@ export function printLoadSummary(sink: Sink, report: LoadReport, section: Consol
     const warn = (n: number, text: string) => (n > 0 ? c.red(text) : text);
     lines.push(c.bold('deliveries'), `  expected ${d.expected}, received ${d.received} (${(d.ratio * 100).toFixed(2)}%), ${warn(d.lost, `lost ${d.lost}`)}, ${warn(d.duplicated, `duplicated ${d.duplicated}`)}, ${warn(d.outOfOrder, `out of order ${d.outOfOrder}`)}`);
     // With a connection phase a late joiner takes no part (the connections section gives its cause).
-    if (v[`${prefix}.late_join`] && !report.connection) {
-      lines.push(c.yellow(`  ${v[`${prefix}.late_join`]} VU(s) were ready only after sending began (the generator's start-up); they fetched ${v[`${prefix}.late_join_synced`]} earlier deliveries with messages:sync, counted without a latency. Raise --settle to avoid it.`));
-    }
-    if (d.notDeliverable) lines.push(c.yellow(`  not deliverable ${d.notDeliverable}: owed to VUs that were not connected when sending began (see connections), not counted as lost`));
+    if (v[`${prefix}.late_join`] && !report.connection) lines.push(c.yellow(`  ${lateJoiners(report, prefix)} Raise --settle to avoid it.`));
+    if (d.notDeliverable) lines.push(c.yellow(`  not deliverable ${d.notDeliverable}: owed to VUs that were not connected when ${report.connection ? 'sending began (see connections)' : 'the message was sent'}, not counted as lost`));
     lines.push(`  lost same-instance ${v[`${prefix}.lost.same_instance`] ?? 0}, cross-instance ${v[`${prefix}.lost.cross_instance`] ?? 0}`);
     const senders = report.metrics.perSender ?? [];
     const lossy = senders.filter((s) => s.lost > 0).sort((a, b) => b.lost - a.lost);
@@ -57,6 +55,14 @@ export function printLoadSummary(sink: Sink, report: LoadReport, section: Consol
   if (g.saturated) lines.push(c.red(`  SATURATED: ${g.reasons.join('; ')}; these numbers measure the generator, not the server`));
   lines.push('', report.passed ? c.green(`PASSED in ${(report.durationMs / 1000).toFixed(1)}s`) : c.red(`FAILED in ${(report.durationMs / 1000).toFixed(1)}s`));
   sink.say(lines.join('\n') + '\n');
+}
+
+/** What became of the VUs that were ready only after sending began: chat-service fetches the rest, Kraken cannot. */
+function lateJoiners(report: LoadReport, prefix: string): string {
+  const v = report.metrics.values;
+  const late = `${v[`${prefix}.late_join`]} VU(s) were ready only after sending began (the generator's start-up);`;
+  if (report.parameters.dialect === 'kraken') return `${late} Kraken has no history event to fetch what was sent before they joined, so those deliveries are not deliverable (below), not lost.`;
+  return `${late} they fetched ${v[`${prefix}.late_join_synced`]} earlier deliveries with messages:sync, counted without a latency.`;
 }
 
 /** The connection phase: who connected before sending began, who was refused (and why), timed out, came late. */

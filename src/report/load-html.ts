@@ -85,7 +85,7 @@ function kpis(r: LoadReport): Html {
     r.thresholds.length ? kpi('Thresholds met', `${r.thresholds.length - failed} / ${r.thresholds.length}`, failed ? 'bad' : 'good') : '',
     fanout ? kpi('Fan-out p99', fmtMs(Math.min(fanout.p99, fanout.max))) : '',
     reconnect ? kpi('Reconnect p99', fmtMs(Math.min(reconnect.p99, reconnect.max))) : '',
-    v['storm.unrecovered'] !== undefined ? kpi('Unrecovered', fmtNum(v['storm.unrecovered']), v['storm.unrecovered'] > 0 ? 'bad' : 'good') : '',
+    v['storm.unrecovered'] !== undefined ? kpi(r.parameters.dialect === 'kraken' ? 'Lost in the storm' : 'Unrecovered', fmtNum(v['storm.unrecovered']), v['storm.unrecovered'] > 0 ? 'bad' : 'good') : '',
     r.metrics.steps ? kpi('Knee', v['throughput.knee_rate'] ? `${fmtNum(v['throughput.knee_rate'])} msg/s` : 'none', v['throughput.knee_rate'] ? 'warn' : 'good') : '',
     fanout ? kpi('Fan-out p50', fmtMs(fanout.p50)) : '',
     d ? kpi('Delivery ratio', fmtPct(d.ratio, 3), d.ratio < 1 ? 'warn' : 'good') : '',

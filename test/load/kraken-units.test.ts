@@ -4,6 +4,8 @@ import { Server } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { senderSchedule } from '../../src/load/kraken/kraken-vu.js';
+import { cutByStorm, stormExcuses } from '../../src/load/kraken/storm-vu.js';
+import { decodeStamp, encodeStamp } from '../../src/load/stamp.js';
 import { audience, connectAt, isKrakenSender, owed, pacedRampSeconds, slotRole, type KrakenPlan } from '../../src/load/kraken/plan.js';
 import { churningUsers, presenceSchedule } from '../../src/load/kraken/presence-plan.js';
 import { FANOUT_DEFAULTS, slotInstance } from '../../src/load/plan.js';
@@ -65,6 +67,31 @@ describe('Kraken load plan', () => {
     expect(times[1].intendedAt - times[0].intendedAt).toBe(200);
   });
 
+  it('storm: excuses what a receiver missed while away and what a cut sender may have taken along, nothing else', () => {
+    const transport = plan({ storm: { mode: 'transport', at: 2_001_000, instance: 1, outageMs: 2000 } });
+    // Every socket but the world owner's (position 0) is cut.
+    expect([0, 1, 2, 3, 4].map((slot) => cutByStorm(transport, slot))).toEqual([false, true, true, true, false]);
+    const away = stormExcuses(transport, 2, { outages: [{ from: 2_001_000, to: 2_003_500 }] });
+    expect(away(0, 0, 2_000_100)).toBe('missed_outage'); // in flight when it dropped
+    expect(away(0, 1, 2_003_400)).toBe('missed_outage'); // before its rejoin
+    expect(away(0, 2, 1_999_900)).toBeUndefined(); // owed while it was connected: lost if missing
+    expect(away(0, 3, 2_003_600)).toBeUndefined(); // owed after its rejoin
+    // An instance storm kills instance 1 (slots 1, 3, 4, 6...): a receiver on instance 0 stays connected.
+    const instance = plan({ storm: { mode: 'instance', at: 2_001_000, instance: 1, outageMs: 2000 } });
+    expect([0, 1, 3, 4, 5].map((slot) => cutByStorm(instance, slot))).toEqual([false, true, true, true, false]);
+    const survivor = stormExcuses(instance, 0, { outages: [] });
+    expect(survivor(4, 0, 2_001_900)).toBe('cut_at_crash');
+    expect(survivor(4, 1, 2_002_100)).toBeUndefined();
+    expect(survivor(5, 2, 2_001_000)).toBeUndefined(); // its sender was not killed
+  });
+
+  it('a storm sender\'s report names what it skipped, so its receivers do not count a message never sent', () => {
+    const stamp = { runId: 'r1', senderSlot: 4, senderInstance: 1, seq: -1, intendedAt: 5, emittedAt: 6 };
+    expect(decodeStamp(encodeStamp({ ...stamp, skipped: [7, 8, 9] }), 'r1')).toEqual({ ...stamp, skipped: [7, 8, 9] });
+    expect(encodeStamp({ ...stamp, skipped: [] })).toBe(encodeStamp(stamp));
+    expect(decodeStamp(encodeStamp(stamp), 'r1')).toEqual(stamp);
+  });
+
   it('expects offline only after a user\'s last churning socket closed', () => {
     const p = plan();
     const users = churningUsers(p, presenceSchedule({ cycles: 2, onlineSeconds: 1.5, offlineSeconds: 1 }, p));
@@ -117,7 +144,8 @@ describe('gatecheck load: Kraken usage errors, before any gateway starts', () =>
     const { runCli } = await import('../support/cli.js');
     const cases: Array<[string[], RegExp]> = [
       [['load', 'presence-storm'], /presence-storm is a kraken scenario; the target speaks chat-service \(add --dialect kraken/],
-      [['load', 'reconnection-storm', '--dialect', 'kraken'], /reconnection-storm is a chat-service scenario; the target speaks kraken/],
+      [['load', 'reconnection-storm', '--dialect', 'kraken', '--storm', 'instance', '--url', 'http://127.0.0.1:9'], /only the bundled reference gateway/],
+      [['load', 'fanout', '--dialect', 'kraken', '--storm', 'transport'], /--storm applies to the reconnection-storm scenario only/],
       [['load', 'fanout', '--dialect', 'kraken', '--source-addresses', '127.0.0.9-127.0.0.2'], /--source-addresses: the range 127\.0\.0\.9-127\.0\.0\.2 ends before it starts/],
       [['load', 'fanout', '--dialect', 'kraken', '--engine', 'socketio-v3'], /--engine socketio-v3: the Kraken scenarios open their own/],
       [['load', 'presence-storm', '--dialect', 'kraken', '--rate', '5'], /--rate does not apply to presence-storm/],

@@ -23,6 +23,11 @@ const SECRET_ENV = 'KRAKEN_LOAD_TEST_SECRET';
 const dir = await mkdtemp(join(tmpdir(), 'gatecheck-kraken-load-'));
 const FANOUT = ['load', 'fanout', '--dialect', 'kraken', '--connections', '16', '--rate', '5', '--duration', '2', '--settle', '6', '--allow-saturated', '--json'];
 const PRESENCE = ['load', 'presence-storm', '--dialect', 'kraken', '--connections', '16', '--duration', '6', '--settle', '6', '--allow-saturated', '--json'];
+// reconnection-storm, 16 connections, the owners send 5/s for 6 s (30 messages each, 7 of them DMs); the storm
+// hits 3 s after the first send and lasts 2 s. Transport: the 12 sockets that are not a world owner's drop.
+// Instance: the CLI kills instance 2 (8 sockets: slots 1, 3, 4, 6, 9, 11, 12, 14) and restarts it.
+const STORM = ['load', 'reconnection-storm', '--dialect', 'kraken', '--connections', '16', '--rate', '5', '--duration', '6', '--settle', '6', '--allow-saturated', '--json'];
+const STORM_OWED = 4 * (23 * 3 + 7 * 2);
 const SENT = 4 * 10;
 const DMS = 4 * 2;
 const OBSERVERS = 4;
@@ -34,7 +39,7 @@ let presenceRedis: ProvidedRedis | undefined;
 const gateways: ReferenceGateway[] = [];
 const runs = new Map<string, Promise<CliRun>>();
 const started = new Map<string, (run: CliRun) => void>();
-for (const name of ['fanout', 'presence', 'throughput', 'dm-to-all', 'presence-offline-on-any-disconnect', 'presence-no-offline', 'voice-no-disconnect-cleanup', 'target']) {
+for (const name of ['fanout', 'presence', 'throughput', 'dm-to-all', 'presence-offline-on-any-disconnect', 'presence-no-offline', 'voice-no-disconnect-cleanup', 'storm-instance', 'storm-offline-on-any-disconnect', 'target']) {
   runs.set(name, new Promise((resolve) => void started.set(name, resolve)));
 }
 /**
@@ -78,6 +83,10 @@ beforeAll(async () => {
     gateways.push(gateway);
     mutantFiles.set(mutant, await targetFile(mutant, gateway, SECRET));
   }
+  // The storm's own presence-offline-on-any-disconnect gateway: the presence storm's run on the other may overlap it.
+  const stormMutant = await startReferenceGateway({ gateway: 'kraken', instances: 1, jwtSecret: SECRET, mutant: 'presence-offline-on-any-disconnect' });
+  gateways.push(stormMutant);
+  const stormMutantFile = await targetFile('storm-presence-offline-on-any-disconnect', stormMutant, SECRET);
   // The healthy presence storm on two instances sharing a Redis of their own (another gateway on it would hear these broadcasts).
   presenceRedis = await provideReferenceRedis({});
   const healthy = await startReferenceGateway({ gateway: 'kraken', instances: presenceRedis.url ? 2 : 1, redisUrl: presenceRedis.url, jwtSecret: SECRET });
@@ -92,6 +101,9 @@ beforeAll(async () => {
     ['throughput', () => onTarget(['load', 'throughput', '--connections', '8', '--rate', '20', '--duration', '2', '--settle', '6', '--allow-saturated', '--json'], healthyFile)],
     ['dm-to-all', () => onTarget(FANOUT, mutantFiles.get('dm-to-all')!)],
     ...['presence-offline-on-any-disconnect', 'presence-no-offline', 'voice-no-disconnect-cleanup'].map((m): [string, () => Promise<CliRun>] => [m, () => onTarget(PRESENCE, mutantFiles.get(m)!)]),
+    // The instance storm needs a gateway the CLI can kill: the default path starts it (two instances, Redis).
+    ['storm-instance', () => runCli([...STORM, '--storm', 'instance'], { timeoutMs: 150_000 })],
+    ['storm-offline-on-any-disconnect', () => onTarget(STORM, stormMutantFile)],
   ];
   if (redis.url) {
     // A user's Kraken server: two instances, its own world (fixed ids), renamed joinAll, a connection limiter.
@@ -179,6 +191,48 @@ describe('gatecheck load --dialect kraken (real Artillery runs against the Krake
     exactOnTime(v, 'voice.stale', OBSERVERS);
     exactOnTime(v, 'voice.lost', OBSERVERS);
     if (onTime(v)) expect(v['presence.stale_offline']).toBe(0);
+  }, 200_000);
+
+  it('reconnection-storm --storm instance: a killed Kraken reference instance comes back, its clients reconnect and join again, nothing owed after the rejoin is lost', async () => {
+    const { run, report } = await result('storm-instance');
+    expect(run.stderr).toMatch(/storm: killing instance 2 \(http:\/\/127\.0\.0\.1:\d+\)/);
+    expect(run.stderr).toMatch(/storm: instance 2 is back/);
+    expect(run.code, run.stderr).toBe(0);
+    const v = report.metrics.values;
+    expect([report.scenario, report.parameters.dialect, report.parameters.stormMode]).toEqual(['reconnection-storm', 'kraken', 'instance']);
+    expect([v['reconnect.disconnected'], v['reconnect.reconnected'], v['reconnect.failed'], v['reconnect.rejoin_failed']]).toEqual([8, 8, 0, 0]);
+    expect(report.metrics.histograms['reconnect.time_ms'].min).toBeGreaterThanOrEqual(2000); // the outage lasts 2 s
+    // The two owners on instance 2 skipped what fell due while they were down: never sent, owed to nobody.
+    expect(v['storm.sent'] + v['storm.sent_while_disconnected_skipped']).toBe(4 * 30);
+    expect(v['storm.sent_while_disconnected_skipped']).toBeGreaterThan(0);
+    // Each named them in its report late in the drain, a message no one is owed.
+    expect([v['storm.skip_reports'], v['storm.skip_report_failed'] ?? 0]).toEqual([2, 0]);
+    // Kraken has no history event: what the clients of instance 2 missed while away is missed, not lost.
+    expect(v['storm.missed_outage']).toBeGreaterThan(0);
+    expect(v['storm.missed_live']).toBe(v['storm.missed_outage'] + v['storm.cut_at_crash']);
+    expect([v['storm.unrecovered'], v['storm.lost'], v['storm.leaked'], v['storm.duplicated'], v['presence.stale_offline']]).toEqual([0, 0, 0, 0, 0]);
+    expect(run.stderr).toMatch(/missed during the outage \d+ \(Kraken has no catch-up event: not counted as lost\), lost 0/);
+  }, 200_000);
+
+  it('reconnection-storm (transport) finds presence-offline-on-any-disconnect: each owner hears its member go offline once per device; no delivery lost', async () => {
+    const { run, report } = await result('storm-offline-on-any-disconnect');
+    expect(run.code, run.stderr).toBe(1);
+    const v = report.metrics.values;
+    expect(report.parameters.stormMode).toBe('transport');
+    expect([v['reconnect.disconnected'], v['reconnect.reconnected'], v['reconnect.failed'], v['reconnect.rejoin_failed']]).toEqual([12, 12, 0, 0]);
+    // The owners stayed connected and kept sending: every owed delivery was received, missed while its
+    // receiver was away, or not deliverable (owed before a late receiver joined); none is lost.
+    expect(v['storm.sent']).toBe(4 * 30);
+    expect(v['storm.missed_outage']).toBeGreaterThan(0);
+    expect(v['storm.expected'] + v['storm.not_deliverable'] + v['storm.missed_outage'] + v['storm.cut_at_crash']).toBe(STORM_OWED);
+    expect([v['storm.unrecovered'], v['storm.lost'], v['storm.leaked']]).toEqual([0, 0, 0]);
+    // The member's two devices drop together; the gateway says userOffline for each, the first while the
+    // second is still connected. Every owner watched its world through the storm and saw both online again.
+    const onTimeStorm = !v['storm.late_join'] && !v['vusers.failed'];
+    if (onTimeStorm) expect(v['presence.stale_offline']).toBe(4);
+    else expect(v['presence.stale_offline']).toBeGreaterThan(0);
+    expect(v['presence.peers_online']).toBeGreaterThanOrEqual(4 * 2);
+    expect(report.thresholds.find((t: { expr: string }) => t.expr === 'presence.stale_offline == 0')).toMatchObject({ ok: false, value: v['presence.stale_offline'] });
   }, 200_000);
 
   it('throughput: the senders step through the offered rates over sendMessage and sendDirectMessage, every message acked', async () => {

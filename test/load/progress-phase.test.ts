@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { progressParser } from '../../src/load/artillery-run.js';
 import { periodEndOf, phasesBetween, runPhases } from '../../src/load/progress-phase.js';
 
 describe('progress phases', () => {
@@ -20,5 +21,16 @@ describe('progress phases', () => {
     expect(periodEndOf('Metrics for period to: 08:16:20(+0100) (width: 9.5s)', now)).toBe(Date.parse('2026-11-30T07:16:20Z'));
     expect(periodEndOf('Metrics for period to: 23:59:50(+0000) (width: 10s)', Date.parse('2026-12-01T00:00:02Z'))).toBe(Date.parse('2026-11-30T23:59:50Z'));
     expect(periodEndOf('Summary report @ 07:16:25(+0000)', now)).toBeUndefined();
+  });
+
+  it('progress lines count the deliveries of every scenario, the presence storm\'s userOnline and userOffline too', () => {
+    const period = (body: string[]) => ['Metrics for period to: 07:16:20(+0000) (width: 10s)', '-'.repeat(30), ...body, '-'.repeat(30), ''].join('\n');
+    const lines: string[] = [];
+    const parse = progressParser((line) => lines.push(line), () => {});
+    parse(period(['presence.connected: ........ 16', 'presence.online.received: ..... 40', 'presence.offline.received: ..... 20', 'presence.latency_ms:', '  min: ...... 1', '  p99: ...... 12.5']));
+    parse(period(['fanout.connected: ........ 8', 'fanout.received: ..... 100']));
+    // A Kraken storm counts presence.* beside storm.*: its deliveries are storm.received.
+    parse(period(['storm.received: ..... 50', 'presence.stale_offline: ..... 0']));
+    expect(lines).toEqual(['phase starting · 16 connected · 6 deliveries/s · p99 12.5 ms', 'phase starting · 8 connected · 10 deliveries/s', 'phase starting · 5 deliveries/s']);
   });
 });

@@ -80,6 +80,16 @@ describe('storm: what went missing', () => {
     // One of them reached its receivers after all: the other loss is still a loss.
     expect(storm({ 'storm.unconfirmed_at_crash': 1, 'storm.unconfirmed_at_crash.expected': 3 })).toMatchObject({ 'storm.unrecovered': 3, 'storm.unconfirmed_at_crash.deliveries_missing': 3 });
   });
+
+  it('Kraken: what a client missed while away (taken out of the expected by its VU) is missed live, never lost', () => {
+    // 30 owed, 8 of them while their receivers were away (no history event to fetch them): 22 expected, 21 received.
+    expect(summarizeArtillery({ aggregate: { counters: { 'storm.sent': 10, 'storm.expected': 22, 'storm.received': 21, 'storm.missed_outage': 8 } }, intermediate: [] }, { prefix: 'storm', instanceCount: 2 }).metrics.values).toMatchObject({
+      'storm.unrecovered': 1,
+      'storm.missed_outage': 8,
+      'storm.missed_live': 9,
+      'storm.recovered_by_sync': 0,
+    });
+  });
 });
 
 describe('throughput: where ack latency bends', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderLoadHtml } from '../../src/report/load-html.js';
-import { count, fanoutReport, instanceStormReport, SCENARIO_ESCAPED, stormReport, throughputReport } from './load-report-samples.js';
+import { count, fanoutReport, instanceStormReport, krakenStormReport, SCENARIO_ESCAPED, stormReport, throughputReport } from './load-report-samples.js';
 
 // The page's content and structure, checked on the HTML text: no browser needed. How Chromium renders
 // it: load-html.chromium.test.ts.
@@ -149,6 +149,22 @@ describe('renderLoadHtml: storm and throughput sections', () => {
     expect(storm).toMatch(/<div class="kpi "><div class="k">Reconnect p99<\/div><div class="v">1,560 ms</);
   });
 
+  it('a Kraken storm: what the clients missed while away is counted apart (no messages:sync), rejoins instead of recovered sessions', () => {
+    const kraken = renderLoadHtml(krakenStormReport());
+    const section = kraken.slice(kraken.indexOf('<h2>Reconnection storm</h2>'), kraken.indexOf('</section>', kraken.indexOf('<h2>Reconnection storm</h2>')));
+    expect(section).toContain('Kraken has no history event');
+    expect(section).not.toContain('messages:sync');
+    for (const [label, value] of [['missed live', 29], ['while away', 25], ['lost', 2], ['cut with sender', 2]] as const) {
+      expect(section, label).toMatch(new RegExp(`>${label}</text><rect[^>]*/><text class="bar-value[^"]*"[^>]*>${value}<`));
+    }
+    expect(factRows(kraken, 'Sessions').at(-1)).toEqual(['reconnected but failed to joinAll / presenceOnline again', '1']);
+    expect(factRows(kraken, 'Presence after the storm')).toEqual([
+      ['peers seen offline while connected (presence.stale_offline)', '0'],
+      ['world mates seen online at the end (presence.peers_online)', '8'],
+    ]);
+    expect(kraken).toMatch(/<div class="kpi bad"><div class="k">Lost in the storm<\/div><div class="v">2</);
+  });
+
   it('never shows a percentile above the max, in the histograms table either', () => {
     const row = /<code>reconnect\.time_ms<\/code><\/td>(.*?)<\/tr>/s.exec(storm)?.[1] ?? '';
     const cells = [...row.matchAll(/<td class="num">(.*?)<\/td>/g)].map((m) => m[1]);
@@ -164,6 +180,9 @@ describe('renderLoadHtml: storm and throughput sections', () => {
     expect(rows.map((m) => m[1])).toEqual(['', '', '', 'fail', '']);
     expect(rows[4][4]).toContain('<td class="num warn">3,110</td><td class="num">622</td><td class="num warn">90</td>');
     expect(count(rows[3][4], '>knee<')).toBe(1);
+    // Deliveries owed to receivers not connected yet, per step: the first step's 12.
+    expect(throughput).toContain('<th class="num">not deliverable</th>');
+    expect(rows[0][4]).toContain('<td class="num">0</td><td class="num">12</td>');
     expect(count(rows[2][4], '✓')).toBe(1);
     expect(throughput).toContain('aria-label="Ack latency p50 and p99 per step, against the offered rate"');
     expect(throughput).toContain('offered rate of the step (msg/s)');

@@ -165,6 +165,14 @@ export function instanceStormReport(): LoadReport {
   };
 }
 
+/** The same storm on a Kraken target: no messages:sync, what the clients missed while away is counted apart. */
+export function krakenStormReport(): LoadReport {
+  const r = instanceStormReport();
+  const values = { ...r.metrics.values, 'storm.recovered_by_sync': 0, 'storm.missed_outage': 25, 'storm.cut_at_crash': 2, 'storm.missed_live': 29, 'reconnect.recovered': 0, 'reconnect.recovered_share': 0, 'reconnect.rejoin_failed': 1, 'presence.peers_online': 8 };
+  delete (values as Record<string, number>)['presence.stale_online'];
+  return { ...r, parameters: { ...r.parameters, dialect: 'kraken' }, metrics: { ...r.metrics, values } };
+}
+
 /** A throughput run of five steps whose ack latency bent at the fourth (320 msg/s). */
 export function throughputReport(): LoadReport {
   const start = Date.parse('2025-05-14T13:00:00.000Z');
@@ -176,6 +184,7 @@ export function throughputReport(): LoadReport {
     acked: step === 4 ? offeredRate * 5 - 90 : offeredRate * 5,
     ackedRate: (step === 4 ? offeredRate * 5 - 90 : offeredRate * 5) / 5,
     timeouts: step === 4 ? 90 : 0,
+    notDeliverable: step === 0 ? 12 : 0,
     p50: 3 + step,
     p95: p99s[step] * 0.8,
     p99: p99s[step],

@@ -4,7 +4,8 @@ import { createReceiver, perSenderEnabled, PLAN_LINE, planOf, slotOf, type Recei
 import { fanoutParameters, slotInstance } from '../plan.js';
 import { parseSourceAddresses, sourceAddressOf } from '../source-addresses.js';
 import { decodeStamp, encodeStamp } from '../stamp.js';
-import { loadTarget, plural, recordLoopLag, recordSendLag, sleepUntil, type Events, type Target, type VuContext } from '../vu-kit.js';
+import { dueAndConnected, dueTimes, nextSeq, tagged, type SendWindow } from '../send-schedule.js';
+import { loadTarget, plural, recordLoopLag, sleepUntil, type Events, type Target, type VuContext } from '../vu-kit.js';
 import { heartbeat, joinKraken, openKrakenSocket } from './connect.js';
 import { krakenEmitWithAck } from './outbound.js';
 import { audience, buildKrakenPlan, isKrakenSender, owed, slotUserId, worldOf, worldSlots, type KrakenPlan } from './plan.js';
@@ -22,6 +23,12 @@ export async function krakenPlanHook(context: VuContext, extend?: (plan: KrakenP
   return plan;
 }
 
+/** What a Kraken VU heard of this run's messages: which arrived (sender:seq), and what each sender says it skipped. */
+export interface KrakenInbox {
+  received: Set<string>;
+  skipped: Map<number, Set<number>>;
+}
+
 /** What a connected Kraken VU has. */
 export interface KrakenVu {
   plan: KrakenPlan;
@@ -30,6 +37,7 @@ export interface KrakenVu {
   instance: number;
   socket: Socket;
   receiver: Receiver;
+  inbox: KrakenInbox;
 }
 
 /**
@@ -37,58 +45,89 @@ export interface KrakenVu {
  * receiver (latency, duplicates, order); one it is not owed (another world's message, a DM of a group
  * it is not in) is a leak. Its own messages echoed back to it are neither.
  */
-export function krakenDelivery(plan: KrakenPlan, slot: number, receiver: Receiver, prefix: string, events: Events, kind: 'channel' | 'dm', received: Set<string>) {
+export function krakenDelivery(plan: KrakenPlan, slot: number, receiver: Receiver, prefix: string, events: Events, kind: 'channel' | 'dm', inbox: KrakenInbox) {
   return (payload: unknown) => {
     const message = messageOf(payload);
     const content = textOf(message);
     const stamp = decodeStamp(content, plan.runId);
     if (!stamp || stamp.senderSlot === slot) return;
+    if (stamp.skipped) {
+      const skipped = inbox.skipped.get(stamp.senderSlot) ?? new Set<number>();
+      for (const seq of stamp.skipped) skipped.add(seq);
+      inbox.skipped.set(stamp.senderSlot, skipped);
+    }
     if (!owed(plan, stamp.senderSlot, slot, kind)) return events.emit('counter', `${prefix}.leaked`, 1);
-    received.add(`${stamp.senderSlot}:${stamp.seq}`);
+    if (stamp.seq === SKIP_REPORT_SEQ) return;
+    inbox.received.add(`${stamp.senderSlot}:${stamp.seq}`);
     receiver.deliver({ id: message?.id, content }, 'live');
   };
 }
 
+/** The sequence number of a storm sender's report of what it skipped: a message no one is owed. */
+export const SKIP_REPORT_SEQ = -1;
+
+/** The event and payload that post a message of this slot: to its world's general channel, or its owner-member DM group. */
+export function postOf(plan: KrakenPlan, slot: number, kind: 'channel' | 'dm', content: string): [string, unknown] {
+  const world = worldOf(plan, slot);
+  return kind === 'dm' ? ['sendDirectMessage', sendPayload({ directMessageGroupId: world.dmGroups.ownerMember }, content)] : ['sendMessage', sendPayload({ channelId: world.channels.general }, content)];
+}
+
+/** The send windows of every sender: the fan-out window, or the throughput steps (each sender its share of the step's rate). */
+function sendWindows(plan: KrakenPlan, senders: number): SendWindow[] {
+  const steps = plan.steps;
+  if (!steps) return [{ from: plan.startAt, until: plan.sendUntil, rate: plan.params.ratePerSender }];
+  return steps.rates.map((rate, i) => ({ from: plan.startAt + i * steps.stepMs, until: plan.startAt + (i + 1) * steps.stepMs, rate: rate / senders }));
+}
+
 /** Every message a sender's schedule holds, with its intended time: the fan-out window, or the throughput steps. */
 export function* senderSchedule(plan: KrakenPlan, sender: number, senders: number): Generator<{ seq: number; intendedAt: number }> {
-  const windows = plan.steps
-    ? plan.steps.rates.map((rate, i) => ({ from: plan.startAt + i * plan.steps!.stepMs, until: plan.startAt + (i + 1) * plan.steps!.stepMs, rate: rate / senders }))
-    : [{ from: plan.startAt, until: plan.sendUntil, rate: plan.params.ratePerSender }];
   let seq = 0;
-  for (const w of windows) {
-    const interval = 1000 / w.rate;
-    const offset = (sender * 7919) % Math.max(1, Math.floor(interval));
-    for (let k = 0; w.from + offset + k * interval < w.until; k++, seq++) yield { seq, intendedAt: w.from + offset + k * interval };
+  for (const w of sendWindows(plan, senders)) {
+    for (const due of dueTimes({ ...w, firstSeq: seq }, sender)) {
+      seq = due.seq + 1;
+      yield due;
+    }
   }
 }
 
 /**
- * A receiver that joined after sending began could not have had the messages sent before it joined, and
- * Kraken has no history event to fetch them: those it did not get are not deliverable, taken out of what
- * was expected (and counted as PREFIX.not_deliverable) instead of being reported as lost.
+ * Why a receiver did not get a message it was owed, when that is not the server's fault: sent before
+ * it joined (not deliverable), sent while the storm had it away (missed during the outage: Kraken has no
+ * history event to catch up with), or sent by a sender whose connection the storm cut around then (cut
+ * with its sender). Undefined: the message was owed, and one that never came is lost.
  */
-function settleNotDeliverable(plan: KrakenPlan, slot: number, instance: number, joinedAt: number, received: Set<string>, prefix: string, events: Events): void {
+export type Excuse = 'not_deliverable' | 'missed_outage' | 'cut_at_crash';
+export type ExcuseOf = (sender: number, seq: number, intendedAt: number) => Excuse | undefined;
+
+/**
+ * Replays the schedules of the VU's world: every message a sender sent (not one it skipped), owed to this
+ * VU, that never reached it and has an excuse is taken out of what was expected and counted under its
+ * excuse (PREFIX.not_deliverable, PREFIX.missed_outage, PREFIX.cut_at_crash; per throughput step too).
+ */
+function settleExcused(vu: Pick<KrakenVu, 'plan' | 'slot' | 'instance' | 'inbox'>, excuseOf: ExcuseOf, prefix: string, events: Events): void {
+  const { plan, slot, instance, inbox } = vu;
   const { from, to } = worldSlots(plan, slot);
   const senders = plan.steps ? krakenSenders(plan) : 0;
-  let same = 0;
-  let cross = 0;
+  const counts = new Map<string, number>();
+  const add = (name: string, n = 1) => counts.set(name, (counts.get(name) ?? 0) + n);
   for (let s = from; s < to; s++) {
     if (s === slot || !isKrakenSender(plan.params, s)) continue;
-    let missed = 0;
+    const skipped = inbox.skipped.get(s);
+    let excused = 0;
     for (const { seq, intendedAt } of senderSchedule(plan, s, senders)) {
-      if (intendedAt >= joinedAt) break;
-      if (owed(plan, s, slot, messageKind(plan, seq)) && !received.has(`${s}:${seq}`)) missed++;
+      if (skipped?.has(seq) || inbox.received.has(`${s}:${seq}`) || !owed(plan, s, slot, messageKind(plan, seq))) continue;
+      const excuse = excuseOf(s, seq, intendedAt);
+      if (!excuse) continue;
+      excused++;
+      add(`${prefix}.${excuse}`);
+      if (plan.steps) add(`${prefix}.${excuse}.step_${Math.floor((intendedAt - plan.startAt) / plan.steps.stepMs)}`);
     }
-    if (!missed) continue;
-    if (slotInstance(plan.instances.length, s, plan.params.groupSize) === instance) same += missed;
-    else cross += missed;
-    if (perSenderEnabled(plan)) events.emit('counter', `${prefix}.sender.${s}.expected`, -missed);
+    if (!excused) continue;
+    add(`${prefix}.expected.${slotInstance(plan.instances.length, s, plan.params.groupSize) === instance ? 'same_instance' : 'cross_instance'}`, -excused);
+    add(`${prefix}.expected`, -excused);
+    if (perSenderEnabled(plan)) add(`${prefix}.sender.${s}.expected`, -excused);
   }
-  if (!same && !cross) return;
-  events.emit('counter', `${prefix}.expected`, -(same + cross));
-  events.emit('counter', `${prefix}.expected.same_instance`, -same);
-  events.emit('counter', `${prefix}.expected.cross_instance`, -cross);
-  events.emit('counter', `${prefix}.not_deliverable`, same + cross);
+  for (const [name, n] of counts) events.emit('counter', name, n);
 }
 
 /** Senders of the run (readers never send). */
@@ -109,9 +148,10 @@ function sourceAddresses(vars: Record<string, unknown>): string[] | undefined {
 /**
  * The life of every Kraken VU: its slot and world user, a paced connection on its instance (from its
  * source address), joinAll and presenceOnline, heartbeats when the target declares a presence TTL,
- * deliveries counted; then the scenario's part; then the drain and a clean close.
+ * deliveries counted; then the scenario's part (which may excuse deliveries it knows could not come);
+ * then the drain, what was owed but excused taken out of the expected, and a clean close.
  */
-export async function runKrakenVu(context: VuContext, events: Events, opts: { prefix: string; hook: string }, body: (vu: KrakenVu) => Promise<void>): Promise<void> {
+export async function runKrakenVu(context: VuContext, events: Events, opts: { prefix: string; hook: string; reconnection?: boolean }, body: (vu: KrakenVu) => Promise<ExcuseOf | void>): Promise<void> {
   const { prefix } = opts;
   const plan = planOf(context, opts.hook) as KrakenPlan;
   const slot = slotOf(context, plan, events, prefix);
@@ -124,18 +164,21 @@ export async function runKrakenVu(context: VuContext, events: Events, opts: { pr
     const t = await loadTarget();
     const instance = slotInstance(plan.instances.length, slot, plan.params.groupSize);
     const userId = slotUserId(plan, slot);
-    socket = await openKrakenSocket(t, plan, slot, plan.instances[instance], userId, { prefix, events, sourceAddress: sourceAddressOf(sourceAddresses(context.vars), slot) });
+    socket = await openKrakenSocket(t, plan, slot, plan.instances[instance], userId, { prefix, events, sourceAddress: sourceAddressOf(sourceAddresses(context.vars), slot), reconnection: opts.reconnection });
     const receiver = createReceiver(plan, slot, instance, prefix, events, perSenderEnabled(plan));
-    const received = new Set<string>();
-    socket.on(t.dialect.eventName('newMessage'), krakenDelivery(plan, slot, receiver, prefix, events, 'channel', received));
-    socket.on(t.dialect.eventName('newDirectMessage'), krakenDelivery(plan, slot, receiver, prefix, events, 'dm', received));
+    const inbox: KrakenInbox = { received: new Set(), skipped: new Map() };
+    socket.on(t.dialect.eventName('newMessage'), krakenDelivery(plan, slot, receiver, prefix, events, 'channel', inbox));
+    socket.on(t.dialect.eventName('newDirectMessage'), krakenDelivery(plan, slot, receiver, prefix, events, 'dm', inbox));
     await joinKraken(socket, t, worldOf(plan, slot).communityId, userId);
     const joinedAt = Date.now();
     stopHeartbeat = heartbeat(socket, t, plan);
-    if (joinedAt >= plan.startAt) events.emit('counter', `${prefix}.late_join`, 1);
-    await body({ plan, slot, t, instance, socket, receiver });
+    const late = joinedAt >= plan.startAt;
+    if (late) events.emit('counter', `${prefix}.late_join`, 1);
+    const vu = { plan, slot, t, instance, socket, receiver, inbox };
+    const excuseOf = await body(vu);
     await sleepUntil(plan.endAt);
-    if (joinedAt >= plan.startAt) settleNotDeliverable(plan, slot, instance, joinedAt, received, prefix, events);
+    // A receiver that joined late could not have had what was sent before, and Kraken has no history event to fetch it.
+    if (late || excuseOf) settleExcused(vu, (s, seq, at) => (at < joinedAt ? 'not_deliverable' : excuseOf?.(s, seq, at)), prefix, events);
     recordLoopLag(events);
   } catch (err) {
     events.emit('counter', `${prefix}.vu_failed`, 1);
@@ -150,38 +193,36 @@ export async function runKrakenVu(context: VuContext, events: Events, opts: { pr
 export const messageKind = (plan: KrakenPlan, k: number): 'channel' | 'dm' => (plan.dmEvery > 0 && k % plan.dmEvery === plan.dmEvery - 1 ? 'dm' : 'channel');
 
 /**
- * Open model, as the chat-service sender: message k is due at a fixed time whether or not the previous
- * one was acknowledged, and carries that time. Channel messages go by sendMessage to the world's general
- * channel, DMs by sendDirectMessage to its owner-member group; the ack is the new message's id.
+ * Open model, as the chat-service sender (send-schedule.ts): message k is due at a fixed time whether or
+ * not the previous one was acknowledged, and carries that time. Channel messages go by sendMessage to the
+ * world's general channel, DMs by sendDirectMessage to its owner-member group; the ack is the new
+ * message's id. A storm's sender keeps what it skipped while down in `skipped` (see reportSkipped); an
+ * ack lost with the sender's connection is counted apart (unconfirmed at the crash), its receivers
+ * excuse its deliveries.
  */
 export async function krakenSendOnSchedule(
   vu: KrakenVu,
   prefix: string,
   events: Events,
-  window: { from: number; until: number; rate: number; tag?: string; firstSeq?: number } = { from: vu.plan.startAt, until: vu.plan.sendUntil, rate: vu.plan.params.ratePerSender },
+  window: SendWindow = { from: vu.plan.startAt, until: vu.plan.sendUntil, rate: vu.plan.params.ratePerSender },
+  opts: { onSent?: (intendedAt: number) => void; skipped?: number[] } = {},
 ): Promise<number> {
   const { plan, slot, t, instance, socket } = vu;
-  const world = worldOf(plan, slot);
   const perSender = perSenderEnabled(plan);
-  const interval = 1000 / window.rate;
-  const tagged = (name: string) => (window.tag ? [name, `${name}.${window.tag}`] : [name]);
-  const offset = (slot * 7919) % Math.max(1, Math.floor(interval));
   const acks: Array<Promise<void>> = [];
-  let seq = window.firstSeq ?? 0;
-  for (let k = 0; ; k++, seq++) {
-    const intendedAt = window.from + offset + k * interval;
-    if (intendedAt >= window.until) break;
-    await sleepUntil(intendedAt);
-    if (!socket.connected) {
-      events.emit('counter', `${prefix}.send_skipped_disconnected`, 1);
-      continue;
-    }
+  let drops = 0;
+  const onDrop = () => drops++;
+  socket.on('disconnect', onDrop);
+  for (const due of dueTimes(window, slot)) {
+    if (!(await dueAndConnected(socket, due, prefix, events, opts.skipped))) continue;
+    const { seq, intendedAt } = due;
     const emittedAt = Date.now();
-    recordSendLag(events, intendedAt, emittedAt);
+    const dropsAtEmit = drops;
     const kind = messageKind(plan, seq);
     const content = encodeStamp({ runId: plan.runId, senderSlot: slot, senderInstance: instance, seq, intendedAt: Math.round(intendedAt), emittedAt });
     const owedTo = audience(plan, slot, kind);
-    for (const name of tagged(`${prefix}.sent`)) events.emit('counter', name, 1);
+    for (const name of tagged(window, `${prefix}.sent`)) events.emit('counter', name, 1);
+    opts.onSent?.(intendedAt);
     events.emit('counter', `${prefix}.sent.${kind}`, 1);
     events.emit('counter', `${prefix}.expected`, owedTo.total);
     events.emit('counter', `${prefix}.expected.cross_instance`, owedTo.cross);
@@ -190,20 +231,24 @@ export async function krakenSendOnSchedule(
       events.emit('counter', `${prefix}.sender.${slot}.sent`, 1);
       events.emit('counter', `${prefix}.sender.${slot}.expected`, owedTo.total);
     }
-    const [event, payload] = kind === 'dm' ? ['sendDirectMessage', sendPayload({ directMessageGroupId: world.dmGroups.ownerMember }, content)] : ['sendMessage', sendPayload({ channelId: world.channels.general }, content)];
+    const [event, payload] = postOf(plan, slot, kind, content);
     acks.push(
       krakenEmitWithAck(socket, t, event, payload).then(
         () => {
-          for (const name of tagged(`${prefix}.ack_ms`)) events.emit('histogram', name, Date.now() - emittedAt);
-          for (const name of tagged(`${prefix}.acked`)) events.emit('counter', name, 1);
+          for (const name of tagged(window, `${prefix}.ack_ms`)) events.emit('histogram', name, Date.now() - emittedAt);
+          for (const name of tagged(window, `${prefix}.acked`)) events.emit('counter', name, 1);
         },
         // Kraken answers a refused message with an error event, never an ack: both end here.
-        () => tagged(`${prefix}.ack_timeout`).forEach((name) => events.emit('counter', name, 1)),
+        () => {
+          if (plan.storm && (drops !== dropsAtEmit || !socket.connected)) events.emit('counter', `${prefix}.unconfirmed_at_crash`, 1);
+          else tagged(window, `${prefix}.ack_timeout`).forEach((name) => events.emit('counter', name, 1));
+        },
       ),
     );
   }
   await Promise.all(acks);
-  return seq;
+  socket.off('disconnect', onDrop);
+  return nextSeq(window, slot);
 }
 
 /** The Kraken fan-out VU: connect, join, listen, send on schedule (senders), drain. */

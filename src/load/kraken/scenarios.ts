@@ -4,6 +4,7 @@ import type { LoadReport } from '../../model/load.js';
 import { ms } from '../../report/load-console.js';
 import { parseSourceAddresses } from '../source-addresses.js';
 import { rateVariables } from '../scenarios/fanout.js';
+import { stormConsoleSection, stormScenario } from '../scenarios/storm.js';
 import { throughputScenario } from '../scenarios/throughput.js';
 import { commonVariables, type LoadScenario, type ScenarioFlags } from '../scenarios/types.js';
 import { maxDevices } from './presence-plan.js';
@@ -96,7 +97,31 @@ export const krakenPresenceStormScenario: LoadScenario = {
   consoleSection,
 };
 
-export const KRAKEN_SCENARIOS = [krakenFanoutScenario, krakenThroughputScenario, krakenPresenceStormScenario];
+/**
+ * kraken-reconnection-storm.yml: kraken-fanout traffic, then every socket but the world owners' dropped
+ * (transport) or one reference instance killed and restarted (instance); reconnects, rejoins, what was
+ * missed while away (Kraken has no history event to recover it), presence afterwards.
+ */
+export const krakenStormScenario: LoadScenario = {
+  ...kraken,
+  name: 'reconnection-storm',
+  file: 'kraken-reconnection-storm',
+  prefix: 'storm',
+  defaultThresholds: ['storm.unrecovered == 0', 'storm.leaked == 0', 'reconnect.failed == 0', 'presence.stale_offline == 0', 'vusers.failed == 0'],
+  checkFlags(flags, run) {
+    checkKrakenFlags({ ...flags, storm: undefined });
+    stormScenario.checkFlags(flags, run);
+  },
+  variables: (flags) => withSourceAddresses(flags, stormScenario.variables(flags)),
+  sending(vars, params) {
+    const sending = stormScenario.sending(vars, params);
+    return { ...sending, describe: `${sending.describe}, every ${vars.dmEvery ?? 4}th a DM`, parameters: { ...sending.parameters, dialect: 'kraken', dmEvery: Number(vars.dmEvery ?? 4) } };
+  },
+  onPlan: stormScenario.onPlan,
+  consoleSection: (report, c) => [...stormConsoleSection(report, c), ...deliveryRooms(report, c, 'storm')],
+};
+
+export const KRAKEN_SCENARIOS = [krakenFanoutScenario, krakenThroughputScenario, krakenPresenceStormScenario, krakenStormScenario];
 
 /** The presence storm's figures: presence and voice fan-out, stale views. */
 function consoleSection(report: LoadReport, c: ChalkInstance): string[] {

@@ -38,7 +38,7 @@ export const stormScenario: LoadScenario = {
     if (plan.storm?.mode !== 'instance' || !run.gateway) return () => {};
     return scheduleInstanceKill(run.gateway, plan.storm, run.say);
   },
-  consoleSection,
+  consoleSection: stormConsoleSection,
   async afterRun(plan, run): Promise<Record<string, number>> {
     const redis = run.config.capabilities.redis;
     if (!redis) return {};
@@ -82,17 +82,35 @@ function scheduleInstanceKill(gateway: ReferenceGateway, storm: StormSchedule, s
   };
 }
 
-/** The storm's part of the console summary: reconnects, what went missing and what sync gave back, presence. */
-function consoleSection(report: LoadReport, c: ChalkInstance): string[] {
+/** A run of the Kraken scenarios (they say so in their parameters). */
+export const isKrakenRun = (report: LoadReport) => report.parameters.dialect === 'kraken';
+
+/**
+ * The storm's part of the console summary: reconnects, what went missing and what came back, presence.
+ * Kraken has no history event: what its clients missed while away is said to be missed, never recovered.
+ */
+export function stormConsoleSection(report: LoadReport, c: ChalkInstance): string[] {
   const v = report.metrics.values;
-  const lines: string[] = [];
-  const share = (v['reconnect.recovered_share'] * 100).toFixed(0);
+  const kraken = isKrakenRun(report);
+  const share = ((v['reconnect.recovered_share'] ?? 0) * 100).toFixed(0);
   const warn = (n: number, text: string) => (n > 0 ? c.red(text) : text);
-  lines.push(
+  const n = (name: string) => v[name] ?? 0;
+  const rejoinFailed = n('reconnect.rejoin_failed') ? `, ${c.red(`rejoin failed ${n('reconnect.rejoin_failed')}`)}` : '';
+  const recovery = kraken
+    ? `missed during the outage ${n('storm.missed_outage')} (Kraken has no catch-up event: not counted as lost), ${warn(n('storm.unrecovered'), `lost ${n('storm.unrecovered')}`)} (owed after the rejoin, or while connected, and never received)`
+    : `recovered by messages:sync ${n('storm.recovered_by_sync')}, ${warn(n('storm.unrecovered'), `unrecovered ${n('storm.unrecovered')}`)}`;
+  const unconfirmed = n('storm.unconfirmed_at_crash')
+    ? `; unconfirmed at the crash ${n('storm.unconfirmed_at_crash')} (no ack before the sender's connection died: maybe never stored${kraken ? '' : `, ${n('storm.unconfirmed_at_crash.deliveries_missing')} deliveries not counted as lost`})`
+    : '';
+  const cut = n('storm.cut_at_crash')
+    ? kraken
+      ? `; cut with their sender ${n('storm.cut_at_crash')} (deliveries not received of messages due within 1 s of the storm from a sender it cut: Kraken has no history event to tell a stored one from a dropped one)`
+      : `; cut at the crash ${n('storm.cut_at_crash')} (stored by the killed instance just before it died, its broadcast never left: fetched by messages:sync at the end)`
+    : '';
+  return [
     c.bold('storm'),
-    `  disconnected ${v['reconnect.disconnected']}, reconnected ${v['reconnect.reconnected']}, ${warn(v['reconnect.failed'], `failed ${v['reconnect.failed']}`)}; sessions recovered by Socket.IO ${v['reconnect.recovered']} (${share}%)`,
-    `  messages sent during the outage ${v['storm.sent_during_outage']}; missed live ${v['storm.missed_live']}: recovered by messages:sync ${v['storm.recovered_by_sync']}, ${warn(v['storm.unrecovered'], `unrecovered ${v['storm.unrecovered']}`)}; sends skipped while the sender was down ${v['storm.sent_while_disconnected_skipped']}${v['storm.unconfirmed_at_crash'] ? `; unconfirmed at the crash ${v['storm.unconfirmed_at_crash']} (no ack before the sender's connection died: maybe never stored, ${v['storm.unconfirmed_at_crash.deliveries_missing']} deliveries not counted as lost)` : ''}${v['storm.cut_at_crash'] ? `; cut at the crash ${v['storm.cut_at_crash']} (stored by the killed instance just before it died, its broadcast never left: fetched by messages:sync at the end)` : ''}`,
-    `  presence afterwards: ${warn(v['presence.stale_offline'], `peers seen offline while connected ${v['presence.stale_offline']}`)}${v['presence.stale_online'] !== undefined ? `, ${warn(v['presence.stale_online'], `users still online after leaving ${v['presence.stale_online']}`)}` : ''}`,
-  );
-  return lines;
+    `  disconnected ${n('reconnect.disconnected')}, reconnected ${n('reconnect.reconnected')}, ${warn(n('reconnect.failed'), `failed ${n('reconnect.failed')}`)}${rejoinFailed}; ${kraken ? 'rejoined with joinAll and presenceOnline (Kraken has no session recovery)' : `sessions recovered by Socket.IO ${n('reconnect.recovered')} (${share}%)`}`,
+    `  messages sent during the outage ${n('storm.sent_during_outage')}; missed live ${n('storm.missed_live')}: ${recovery}; sends skipped while the sender was down ${n('storm.sent_while_disconnected_skipped')}${unconfirmed}${cut}`,
+    `  presence afterwards: ${warn(n('presence.stale_offline'), `peers seen offline while connected ${n('presence.stale_offline')}`)}${v['presence.stale_online'] !== undefined ? `, ${warn(v['presence.stale_online'], `users still online after leaving ${v['presence.stale_online']}`)}` : ''}${kraken ? `; world mates seen online at the end ${n('presence.peers_online')}` : ''}`,
+  ];
 }

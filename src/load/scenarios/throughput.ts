@@ -42,11 +42,12 @@ function consoleSection(report: LoadReport, c: ChalkInstance): string[] {
   if (steps?.length) {
     lines.push(c.bold('throughput steps (offered msg/s over all senders)'));
     for (const s of steps) {
-      const row = `  ${String(s.offeredRate).padStart(6)} msg/s  sent ${String(s.sent).padStart(6)}  acked ${String(s.acked).padStart(6)} (${s.ackedRate.toFixed(1)}/s)  timeouts ${s.timeouts}  ack p50 ${ms(s.p50)}  p99 ${ms(s.p99)}`;
+      const row = `  ${String(s.offeredRate).padStart(6)} msg/s  sent ${String(s.sent).padStart(6)}  acked ${String(s.acked).padStart(6)} (${s.ackedRate.toFixed(1)}/s)  timeouts ${s.timeouts}  not deliverable ${s.notDeliverable ?? 0}  ack p50 ${ms(s.p50)}  p99 ${ms(s.p99)}`;
       lines.push(s.bent ? c.red(`${row}  <- bent`) : row);
     }
     const knee = v['throughput.knee_rate'];
     lines.push(`  ${knee ? `ack latency bends at ${knee} msg/s; ` : 'no bend up to the last step; '}highest sustained: ${v['throughput.max_sustained_rate'] || 'none'} msg/s`);
+    if (steps.some((s) => s.notDeliverable)) lines.push('  not deliverable: deliveries of the step\'s messages owed to receivers not connected yet, not counted as lost');
   }
   return lines;
 }

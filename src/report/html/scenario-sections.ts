@@ -29,26 +29,43 @@ export function stormSection(r: LoadReport): Html {
   const reconnectFacts: Fact[] = reconnect
     ? [...(['p50', 'p95', 'p99'] as const).map((k): Fact => [k, fmtMs(Math.min(reconnect[k], reconnect.max))]), ['max', fmtMs(reconnect.max)]]
     : [['no client reconnected', '—', true]];
+  const kraken = r.parameters.dialect === 'kraken';
   const sessions: Fact[] = [
     ['clients disconnected by the storm', fmtNum(n('reconnect.disconnected'))],
     ['reconnected', fmtNum(n('reconnect.reconnected'))],
     ['failed to reconnect', fmtNum(n('reconnect.failed')), n('reconnect.failed') > 0],
-    ['sessions Socket.IO recovered', `${fmtNum(n('reconnect.recovered'))} (${fmtPct(n('reconnect.recovered_share'), 0)} of the reconnected)`],
+    kraken
+      ? ['reconnected but failed to joinAll / presenceOnline again', fmtNum(n('reconnect.rejoin_failed')), n('reconnect.rejoin_failed') > 0]
+      : ['sessions Socket.IO recovered', `${fmtNum(n('reconnect.recovered'))} (${fmtPct(n('reconnect.recovered_share'), 0)} of the reconnected)`],
   ];
   const presence: Fact[] = [
     ['peers seen offline while connected (presence.stale_offline)', fmtNum(n('presence.stale_offline')), n('presence.stale_offline') > 0],
-    ['users still online after every client left (presence.stale_online)', v['presence.stale_online'] === undefined ? 'not checked (the target declares no Redis)' : fmtNum(v['presence.stale_online']), n('presence.stale_online') > 0],
+    kraken
+      ? ['world mates seen online at the end (presence.peers_online)', fmtNum(n('presence.peers_online'))]
+      : ['users still online after every client left (presence.stale_online)', v['presence.stale_online'] === undefined ? 'not checked (the target declares no Redis)' : fmtNum(v['presence.stale_online']), n('presence.stale_online') > 0],
   ];
   const missed = n('storm.missed_live');
-  const bars: Bar[] = [
-    { label: 'missed live', value: missed, tone: 'base' },
-    { label: 'by sync', value: n('storm.recovered_by_sync'), tone: 'good' },
-    { label: 'unrecovered', value: n('storm.unrecovered'), tone: n('storm.unrecovered') > 0 ? 'warn' : 'base' },
-    { label: 'unconfirmed', value: n('storm.unconfirmed_at_crash.deliveries_missing'), tone: 'base' },
-  ];
+  const unrecovered: Bar = { label: kraken ? 'lost' : 'unrecovered', value: n('storm.unrecovered'), tone: n('storm.unrecovered') > 0 ? 'warn' : 'base' };
+  const bars: Bar[] = kraken
+    ? [
+        { label: 'missed live', value: missed, tone: 'base' },
+        { label: 'while away', value: n('storm.missed_outage'), tone: 'base' },
+        unrecovered,
+        { label: 'cut with sender', value: n('storm.cut_at_crash'), tone: 'base' },
+      ]
+    : [
+        { label: 'missed live', value: missed, tone: 'base' },
+        { label: 'by sync', value: n('storm.recovered_by_sync'), tone: 'good' },
+        unrecovered,
+        { label: 'unconfirmed', value: n('storm.unconfirmed_at_crash.deliveries_missing'), tone: 'base' },
+      ];
+  const desc = kraken
+    ? html`Deliveries (message × receiver) the clients did not get live. Kraken has no history event, so a client that reconnected and ran joinAll and presenceOnline again cannot fetch what was sent while it was away: those are <em>missed while away</em>, not lost. Lost: owed after the rejoin (or while connected) and never received. Cut with sender: not received, due within 1 s of the storm from a sender whose connection the storm cut (stored or dropped, Kraken cannot tell). ${fmtNum(n('storm.sent_during_outage'))} message(s) were sent during the outage.`
+    : html`Deliveries (message × receiver) the clients missed while they were disconnected, how many <code>messages:sync</code> gave back after the reconnect, and how many never arrived. Unconfirmed: deliveries of ${fmtNum(n('storm.unconfirmed_at_crash'))} message(s) whose ack never came because the sender's instance died under it (maybe never stored), counted apart from the lost. ${fmtNum(n('storm.sent_during_outage'))} message(s) were sent during the outage.`;
+  const barsLabel = kraken ? 'Storm deliveries: missed live, missed while away, lost, cut with their sender' : 'Storm deliveries: missed live, recovered by sync, unrecovered, unconfirmed at the crash';
   return html`<h2>Reconnection storm</h2>
-<p class="desc">Deliveries (message × receiver) the clients missed while they were disconnected, how many <code>messages:sync</code> gave back after the reconnect, and how many never arrived. Unconfirmed: deliveries of ${fmtNum(n('storm.unconfirmed_at_crash'))} message(s) whose ack never came because the sender's instance died under it (maybe never stored), counted apart from the lost. ${fmtNum(n('storm.sent_during_outage'))} message(s) were sent during the outage.</p>
-<div class="row even"><div>${barChart(bars, { label: 'Storm deliveries: missed live, recovered by sync, unrecovered, unconfirmed at the crash', labelWidth: 100 })}</div><div>${factTable('Time to reconnect (disconnect → ready again)', reconnectFacts)}</div></div>
+<p class="desc">${desc}</p>
+<div class="row even"><div>${barChart(bars, { label: barsLabel, labelWidth: 100 })}</div><div>${factTable('Time to reconnect (disconnect → ready again)', reconnectFacts)}</div></div>
 <div class="row even"><div>${factTable('Sessions', sessions)}</div><div>${factTable('Presence after the storm', presence)}</div></div>`;
 }
 
@@ -67,6 +84,7 @@ export function throughputSection(r: LoadReport): Html {
       { head: 'acked', num: true, cell: (s) => fmtNum(s.acked), tone: (s) => (s.acked < s.sent ? 'warn' : undefined) },
       { head: 'acks/s (over the step)', num: true, cell: (s) => fmtRate(s.ackedRate) },
       { head: 'ack timeouts', num: true, cell: (s) => fmtNum(s.timeouts), tone: (s) => (s.timeouts > 0 ? 'warn' : undefined) },
+      { head: 'not deliverable', num: true, cell: (s) => fmtNum(s.notDeliverable ?? 0) },
       { head: 'ack p50', num: true, cell: (s) => fmtMs(s.p50) },
       { head: 'ack p95', num: true, cell: (s) => fmtMs(s.p95) },
       { head: 'ack p99', num: true, cell: (s) => fmtMs(s.p99) },
@@ -85,7 +103,7 @@ export function throughputSection(r: LoadReport): Html {
       })
     : html`<p class="small">The run recorded no step.</p>`;
   return html`<h2>Throughput steps</h2>
-<p class="desc">${verdict} A step bends when its ack p99 passes twice the first step's (and 50 ms more) or acks fall behind sends. Rates per second divide by the step's own length.</p>
+<p class="desc">${verdict} A step bends when its ack p99 passes twice the first step's (and 50 ms more) or acks fall behind sends. Rates per second divide by the step's own length. Not deliverable: deliveries of the step's messages owed to receivers that were not connected yet, not counted as lost.</p>
 ${rows}
 <p class="desc">Ack latency (emit → ack) p50 (blue) and p99 (orange) per step, plotted at the step's offered rate.</p>${chart}`;
 }
