@@ -11,7 +11,9 @@ const storm = async (args: string[]) => {
   return { run, report: JSON.parse(run.stdout || '{}') };
 };
 
-describe('gatecheck load reconnection-storm (real Artillery runs against the reference gateway, two instances, Redis)', () => {
+// The runs are mostly waiting (ramp, settle, sending, drain, the restart): they run side by side, each
+// against its own reference gateway and Redis.
+describe.concurrent('gatecheck load reconnection-storm (real Artillery runs against the reference gateway, two instances, Redis)', () => {
   it('transport storm: every client drops at once and comes back; what it missed is recovered by messages:sync', async () => {
     const { run, report } = await storm([]);
     expect(run.code, run.stderr).toBe(0);
