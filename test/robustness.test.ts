@@ -9,15 +9,16 @@ import { runMutants, type MutantResult, type MutantsReport } from '../src/mutant
 /**
  * The robustness suite proves itself on both reference gateways: the healthy ones pass every attack,
  * and each robustness mutant (no payload cap, any namespace accepted, a crash on a non-string id,
- * prototype pollution, a flood that starves, an unbounded per-socket queue) is killed by its own
- * case, failing twice (the second time on a restarted instance when the first attack killed it).
+ * prototype pollution, a flood that starves, an unbounded per-socket queue, a token cache that skips exp,
+ * membership cached per socket) is killed by its own case, failing twice (the second time on a restarted
+ * instance when the first attack killed it).
  */
 describe('robustness suite: the healthy reference gateways survive every attack, each mutant is killed by its own', () => {
   const why = (m: MutantResult) => `${m.name} (${m.verdict}${m.erroredCases.length ? `; errored ${m.erroredCases.join(', ')}` : ''}${m.unconfirmed.length ? `; failed only once ${m.unconfirmed.join(', ')}` : ''})`;
 
   const prove = (module: DialectModule, report: MutantsReport) => {
     const expected = mutantsOfSuite(module.mutants.list, 'robustness');
-    expect(expected.map((m) => m.name)).toEqual(['robust-no-payload-cap', 'robust-any-namespace', 'robust-crash-on-odd-id', 'robust-proto-pollution', 'robust-flood-starves', 'robust-unbounded-queue']);
+    expect(expected.map((m) => m.name)).toEqual(['robust-no-payload-cap', 'robust-any-namespace', 'robust-crash-on-odd-id', 'robust-proto-pollution', 'robust-flood-starves', 'robust-unbounded-queue', 'robust-token-cache', 'robust-membership-cached']);
     expect(report.healthy.notPassed, `${module.name}: the healthy gateway`).toEqual([]);
     expect(report.healthy.summary.passed + report.healthy.passedOnlyAlone.length).toBe(module.robustness.length);
     expect(report.mutants.filter((m) => !m.killed).map(why), `${module.name}: mutants not killed`).toEqual([]);

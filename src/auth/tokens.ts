@@ -14,6 +14,8 @@ export interface TokenSource {
   valid(userId: string): Promise<string>;
   /** Only minting can make a token that is valid but expired. */
   expired?(userId: string): Promise<string>;
+  /** A valid token whose `exp` claim is `exp` (epoch seconds): one that expires mid-session. Minting only, like `expired`. */
+  expiringAt?(userId: string, exp: number): Promise<string>;
   wrongSignature(userId: string): Promise<string>;
   algNone(userId: string): Promise<string>;
   /** Every token this source handed out, so reports can redact them. */
@@ -44,18 +46,22 @@ export function createTokenSource(config: TargetConfig): TokenSource {
     const m = auth.mint;
     const key = new TextEncoder().encode(resolveSecret(m.secret, 'auth.mint.secret'));
     const wrongKey = new TextEncoder().encode(randomBytes(32).toString('hex'));
-    const sign = (userId: string, k: Uint8Array, expSecondsFromNow: number) =>
+    const now = () => Math.floor(Date.now() / 1000);
+    /** Signed with `exp` (epoch seconds); issued a minute before the earlier of now and exp. */
+    const signUntil = (userId: string, k: Uint8Array, exp: number) =>
       new SignJWT({ ...m.claims, [m.userIdClaim]: userId })
         .setProtectedHeader({ alg: m.algorithm, typ: 'JWT' })
-        .setIssuedAt(Math.floor(Date.now() / 1000) - Math.max(0, -expSecondsFromNow) - 60)
-        .setExpirationTime(Math.floor(Date.now() / 1000) + expSecondsFromNow)
+        .setIssuedAt(Math.min(now(), exp) - 60)
+        .setExpirationTime(exp)
         .sign(k)
         .then(remember);
+    const sign = (userId: string, k: Uint8Array, expSecondsFromNow: number) => signUntil(userId, k, now() + expSecondsFromNow);
     return {
       kind: 'mint',
       issued,
       valid: (u) => sign(u, key, m.expiresInSeconds),
       expired: (u) => sign(u, key, -3600),
+      expiringAt: (u, exp) => signUntil(u, key, exp),
       wrongSignature: (u) => sign(u, wrongKey, m.expiresInSeconds),
       algNone: async (u) => remember(algNoneFrom(await sign(u, key, m.expiresInSeconds))),
     };

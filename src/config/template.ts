@@ -114,11 +114,13 @@ kraken:
 
   # REST calls that trigger server events without a client event, made with the acting user's token.
   # Placeholders: {{actorId}} always; editMessage {{messageId}} {{spans}} {{text}}; deleteMessage
-  # {{messageId}}; notify {{userId}} {{type}} {{data}}. Undeclared ones skip the cases that need them.
+  # {{messageId}}; notify {{userId}} {{type}} {{data}}; removeChannelMember {{channelId}} {{userId}} (the
+  # robustness suite's removed-member). Undeclared ones skip the cases that need them.
   rest: {}
   #   editMessage: { method: PATCH, path: "/api/messages/{{messageId}}", body: { spans: "{{spans}}" } }
   #   deleteMessage: { method: DELETE, path: "/api/messages/{{messageId}}" }
   #   notify: { method: POST, path: /api/test/notifications, body: { userId: "{{userId}}", type: "{{type}}", data: "{{data}}" } }
+  #   removeChannelMember: { method: DELETE, path: "/api/channel-membership/channel/{{channelId}}/user/{{userId}}" }
   # Declare your TTLs to enable the expiry cases; a TTL over maxTtlWaitMs (default 5000) skips them: start the
   # server with shorter ones, raise maxTtlWaitMs, or pass conform --ttl-wait (the run says how long it waits).
   presenceTtlMs: 60000

@@ -37,6 +37,7 @@ export const krakenModule: DialectModule = {
             editMessage: { method: 'PATCH', path: '/api/messages/{{messageId}}', body: { spans: '{{spans}}' } },
             deleteMessage: { method: 'DELETE', path: '/api/messages/{{messageId}}' },
             notify: { method: 'POST', path: '/api/test/notifications', body: { userId: '{{userId}}', type: '{{type}}', data: '{{data}}' } },
+            removeChannelMember: { method: 'DELETE', path: '/api/channel-membership/channel/{{channelId}}/user/{{userId}}' },
           },
           // What the gateway was started with; without the flags it keeps the documents' 60 s TTLs.
           presenceTtlMs: flagValue(extraArgs, '--presence-ttl-ms'),

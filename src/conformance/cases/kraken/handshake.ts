@@ -13,13 +13,14 @@ import { aboutUser, expectMessage, joinAll, send, uniqueText } from './actions.j
  * A bad handshake must be refused and end disconnected (events.md "Connection Errors": `error`
  * {code:'AUTH_FAILED'} then disconnect(true)); see expectHandshakeRefused. Kraken-specific: events.md's
  * own WsJwtAuthGuard disconnects without an error event, and, being a guard, may only act on the socket's
- * first event; both are refusals the document shows, graded non-strict.
+ * first event; both are refusals the document shows, graded non-strict. `userId`: the token's user, whose
+ * userOnline shows the poke was obeyed.
  */
-export async function expectHandshakeRejected(ctx: CaseContext, world: KrakenWorld, creds: Credentials, label = 'X'): Promise<void> {
+export async function expectHandshakeRejected(ctx: CaseContext, world: KrakenWorld, creds: Credentials, label = 'X', userId = world.users.member): Promise<void> {
   await expectHandshakeRefused(ctx, {
     code: 'AUTH_FAILED',
     errorSchema: s.errorPayload,
-    poke: { what: 'joinAll', send: (probe) => probe.send('joinAll', world.communityId), obeyed: (probe) => probe.received('userOnline', aboutUser(world.users.member)) },
+    poke: { what: 'joinAll', send: (probe) => probe.send('joinAll', world.communityId), obeyed: (probe) => probe.received('userOnline', aboutUser(userId)) },
     silentDisconnect: "as events.md's WsJwtAuthGuard does",
   }, creds, label);
 }
