@@ -8,16 +8,40 @@ import type { Socket } from 'socket.io-client';
 /** How long a restarted reference instance and its clients' retries may take, beyond the outage. */
 const INSTANCE_RESTART_GRACE_MS = 8000;
 
-/** Storm knobs (scenario variables): mode, when after the first send, how long an instance (or the receivers) stay down. */
+/** How long a transport storm's last receivers may take to reconnect and sync, beyond the outage and the spread. */
+const RECEIVER_RETURN_GRACE_MS = 3000;
+
+/**
+ * socket.io-client's own first retry (reconnectionDelay 1000 ms, randomizationFactor 0.5) falls
+ * uniformly between 500 and 1500 ms after a drop: clients that lost their connection together come
+ * back spread over a second, not in one tick.
+ */
+export const DEFAULT_RECONNECT_SPREAD_SECONDS = 1;
+
+/**
+ * When a receiver of the transport storm retries: never before the outage ends (what is sent meanwhile
+ * is missed live by construction), then uniformly within the spread, as clients with randomized
+ * backoff do. `u` is a uniform draw in [0, 1).
+ */
+export const receiverRetryDelayMs = (outageMs: number, spreadMs: number, u: number): number => outageMs + Math.floor(u * spreadMs);
+
+/** Storm knobs (scenario variables): mode, when after the first send, how long an instance (or the receivers) stay down, the receivers' retry spread. */
 export function stormSchedule(vars: Record<string, unknown>, plan: FanoutPlan): FanoutPlan {
   const mode = vars.stormMode === 'instance' ? 'instance' : 'transport';
   const after = Number(vars.stormAfterSeconds ?? 3) * 1000;
   const outageMs = Number(vars.outageSeconds ?? 2) * 1000;
+  const spread = Number(vars.reconnectSpreadSeconds ?? DEFAULT_RECONNECT_SPREAD_SECONDS);
+  const reconnectSpreadMs = Number.isFinite(spread) && spread >= 0 ? spread * 1000 : DEFAULT_RECONNECT_SPREAD_SECONDS * 1000;
   const instance = Math.min(plan.instances.length - 1, Math.max(0, Number(vars.stormInstance ?? plan.instances.length - 1)));
+  const at = plan.startAt + after;
   // A killed instance's clients are back only after the outage, the restart (a node process, seconds
-  // on a busy machine) and their next retry: the drain leaves them that time before judging them failed.
-  const endAt = mode === 'instance' ? Math.max(plan.endAt, plan.sendUntil + outageMs + INSTANCE_RESTART_GRACE_MS) : plan.endAt;
-  return { ...plan, endAt, storm: { mode, at: plan.startAt + after, instance, outageMs } };
+  // on a busy machine) and their next retry; a transport storm's last receivers retry at the end of the
+  // spread and then sync: the drain leaves them that time before judging them failed.
+  const endAt =
+    mode === 'instance'
+      ? Math.max(plan.endAt, plan.sendUntil + outageMs + INSTANCE_RESTART_GRACE_MS)
+      : Math.max(plan.endAt, at + outageMs + reconnectSpreadMs + RECEIVER_RETURN_GRACE_MS);
+  return { ...plan, endAt, storm: { mode, at, instance, outageMs, reconnectSpreadMs } };
 }
 
 /** `before` hook of the storm: the fan-out plan plus when the storm hits. */
@@ -45,6 +69,7 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
     s.on(t.dialect.eventName('user:offline'), presence('offline'));
 
     let downSince: number | undefined;
+    let attemptSince: number | undefined;
     let finished = false;
     let reconnecting = Promise.resolve();
     s.on('disconnect', () => {
@@ -52,9 +77,14 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
       downSince = performance.now();
       events.emit('counter', 'reconnect.disconnected', 1);
     });
+    // The server's part of a reconnect: from the start of the retry that worked to ready, whatever the backoff waited.
+    s.io.on('reconnect_attempt', () => (attemptSince = performance.now()));
     s.on(readyEventOf(t), () => {
       if (downSince === undefined) return;
-      events.emit('histogram', 'reconnect.time_ms', performance.now() - downSince);
+      const now = performance.now();
+      events.emit('histogram', 'reconnect.time_ms', now - downSince);
+      if (attemptSince !== undefined) events.emit('histogram', 'reconnect.handshake_ms', now - attemptSince);
+      attemptSince = undefined;
       events.emit('counter', 'reconnect.reconnected', 1);
       if (s.recovered) events.emit('counter', 'reconnect.recovered', 1);
       downSince = undefined;
@@ -68,9 +98,14 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
     const sending = sender ? sendOnSchedule(s, t, plan, slot, instance, 'storm', events, undefined, duringOutage) : Promise.resolve();
     if (storm.mode === 'transport') {
       await sleepUntil(storm.at);
-      // Senders come back after the usual short delay, receivers only after the outage: what the senders
-      // send meanwhile is missed live by construction, so messages:sync always has something to recover.
-      if (!sender) s.io.reconnectionDelay(storm.outageMs).reconnectionDelayMax(storm.outageMs).randomizationFactor(0);
+      // Senders come back after the usual short delay (socket.io-client's, randomized), receivers only
+      // after the outage: what the senders send meanwhile is missed live by construction, so
+      // messages:sync always has something to recover. Each receiver's retry falls somewhere in the
+      // spread, as real clients' randomized backoff spreads them; a retry that fails waits twice as long.
+      if (!sender) {
+        const delay = receiverRetryDelayMs(storm.outageMs, storm.reconnectSpreadMs ?? 0, Math.random());
+        s.io.reconnectionDelay(delay).reconnectionDelayMax(2 * delay).randomizationFactor(0);
+      }
       // The engine.io transport goes away as on a network drop; the Socket.IO client reconnects by itself.
       s.io.engine.close();
     }

@@ -82,6 +82,7 @@ export function generatorTable(g: GeneratorHealth): Html {
     ['Event-loop lag p99', fmtMs(g.eventLoopLagP99Ms)],
     ['CPU average', `${fmtNum(g.cpuPct)}% of a core`],
     ['CPU peak', `${fmtNum(g.cpuPeakPct)}% of a core`],
+    ...(g.cpuWaitPct !== undefined ? [['Waited for a CPU', `${fmtNum(g.cpuWaitPct)}% of its ready time`] as [string, string]] : []),
     ['File descriptors peak / limit', `${fmtNum(g.fdPeak)} / ${fmtNum(g.fdLimit)}${fdShare}`],
     ['Saturated', g.saturated ? 'yes: results invalid' : 'no'],
   ];
