@@ -8,7 +8,7 @@ import type { Socket } from 'socket.io-client';
 /** How long a restarted reference instance and its clients' retries may take, beyond the outage. */
 const INSTANCE_RESTART_GRACE_MS = 8000;
 
-/** How long a transport storm's last receivers may take to reconnect and sync, beyond the outage and the spread. */
+/** What a transport storm's last receivers need beyond their retry's handshake: the ready event, then messages:sync. */
 const RECEIVER_RETURN_GRACE_MS = 3000;
 
 /**
@@ -25,8 +25,12 @@ export const DEFAULT_RECONNECT_SPREAD_SECONDS = 1;
  */
 export const receiverRetryDelayMs = (outageMs: number, spreadMs: number, u: number): number => outageMs + Math.floor(u * spreadMs);
 
-/** Storm knobs (scenario variables): mode, when after the first send, how long an instance (or the receivers) stay down, the receivers' retry spread. */
-export function stormSchedule(vars: Record<string, unknown>, plan: FanoutPlan): FanoutPlan {
+/**
+ * Storm knobs (scenario variables): mode, when after the first send, how long an instance (or the
+ * receivers) stay down, the receivers' retry spread. `connectMs` is the target's connect timeout: a
+ * retry gets that long to complete (as a first connection does) before its client counts as failed.
+ */
+export function stormSchedule(vars: Record<string, unknown>, plan: FanoutPlan, connectMs = 5000): FanoutPlan {
   const mode = vars.stormMode === 'instance' ? 'instance' : 'transport';
   const after = Number(vars.stormAfterSeconds ?? 3) * 1000;
   const outageMs = Number(vars.outageSeconds ?? 2) * 1000;
@@ -36,17 +40,18 @@ export function stormSchedule(vars: Record<string, unknown>, plan: FanoutPlan): 
   const at = plan.startAt + after;
   // A killed instance's clients are back only after the outage, the restart (a node process, seconds
   // on a busy machine) and their next retry; a transport storm's last receivers retry at the end of the
-  // spread and then sync: the drain leaves them that time before judging them failed.
+  // spread, their handshake may take the connect timeout, then they sync: the drain leaves them that
+  // time before judging them failed.
   const endAt =
     mode === 'instance'
       ? Math.max(plan.endAt, plan.sendUntil + outageMs + INSTANCE_RESTART_GRACE_MS)
-      : Math.max(plan.endAt, at + outageMs + reconnectSpreadMs + RECEIVER_RETURN_GRACE_MS);
+      : Math.max(plan.endAt, at + outageMs + reconnectSpreadMs + connectMs + RECEIVER_RETURN_GRACE_MS);
   return { ...plan, endAt, storm: { mode, at, instance, outageMs, reconnectSpreadMs } };
 }
 
 /** `before` hook of the storm: the fan-out plan plus when the storm hits. */
 export async function stormPlan(context: VuContext): Promise<void> {
-  await fanoutPlan(context, (plan) => stormSchedule(context.vars, plan));
+  await fanoutPlan(context, (plan, config) => stormSchedule(context.vars, plan, config.timeouts.connectMs));
 }
 
 /**
@@ -77,7 +82,9 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
       downSince = performance.now();
       events.emit('counter', 'reconnect.disconnected', 1);
     });
-    // The server's part of a reconnect: from the start of the retry that worked to ready, whatever the backoff waited.
+    // The server's part of a reconnect: from the start of the retry that worked to ready, whatever the
+    // backoff waited. A retry gets the target's connect timeout, as the first handshake did, then the next one.
+    s.io.timeout(t.config.timeouts.connectMs);
     s.io.on('reconnect_attempt', () => (attemptSince = performance.now()));
     s.on(readyEventOf(t), () => {
       if (downSince === undefined) return;
