@@ -1,5 +1,4 @@
 import type { Socket } from 'socket.io-client';
-import type { TargetConfig } from '../config/schema.js';
 import { DeliveryTracker } from './delivery-tracker.js';
 import { buildFanoutPlan, fanoutParameters, groupPeers, isSender, slotInstance, slotUser, type FanoutPlan } from './plan.js';
 import { bucketOf, decodeStamp, encodeStamp } from './stamp.js';
@@ -11,10 +10,10 @@ import { adoptSocket, ConnectFailure, dropPlaceholder, loadTarget, openSocket, p
 export const PLAN_LINE = 'gatecheck-plan ';
 
 /** `before` hook: creates the conversations and fixes the schedule every VU follows. */
-export async function fanoutPlan(context: VuContext, extend?: (plan: FanoutPlan, config: TargetConfig) => FanoutPlan): Promise<FanoutPlan> {
+export async function fanoutPlan(context: VuContext, extend?: (plan: FanoutPlan) => FanoutPlan): Promise<FanoutPlan> {
   const { config, tokens } = await loadTarget();
   let plan = await buildFanoutPlan(config, tokens, fanoutParameters(context.vars));
-  if (extend) plan = extend(plan, config);
+  if (extend) plan = extend(plan);
   context.vars.gatecheckPlan = plan;
   // The built-in engine connects every VU to config.target before its first step, with the scenario's
   // socketio options templated per VU: this token makes that placeholder a valid connection (a user in

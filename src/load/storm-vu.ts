@@ -8,7 +8,7 @@ import type { Socket } from 'socket.io-client';
 /** How long a restarted reference instance and its clients' retries may take, beyond the outage. */
 const INSTANCE_RESTART_GRACE_MS = 8000;
 
-/** What a transport storm's last receivers need beyond their retry's handshake: the ready event, then messages:sync. */
+/** How long a transport storm's last receivers may take to reconnect and sync, beyond the outage and the spread. */
 const RECEIVER_RETURN_GRACE_MS = 3000;
 
 /**
@@ -25,12 +25,8 @@ export const DEFAULT_RECONNECT_SPREAD_SECONDS = 1;
  */
 export const receiverRetryDelayMs = (outageMs: number, spreadMs: number, u: number): number => outageMs + Math.floor(u * spreadMs);
 
-/**
- * Storm knobs (scenario variables): mode, when after the first send, how long an instance (or the
- * receivers) stay down, the receivers' retry spread. `connectMs` is the target's connect timeout: a
- * retry gets that long to complete (as a first connection does) before its client counts as failed.
- */
-export function stormSchedule(vars: Record<string, unknown>, plan: FanoutPlan, connectMs = 5000): FanoutPlan {
+/** Storm knobs (scenario variables): mode, when after the first send, how long an instance (or the receivers) stay down, the receivers' retry spread. */
+export function stormSchedule(vars: Record<string, unknown>, plan: FanoutPlan): FanoutPlan {
   const mode = vars.stormMode === 'instance' ? 'instance' : 'transport';
   const after = Number(vars.stormAfterSeconds ?? 3) * 1000;
   const outageMs = Number(vars.outageSeconds ?? 2) * 1000;
@@ -40,18 +36,28 @@ export function stormSchedule(vars: Record<string, unknown>, plan: FanoutPlan, c
   const at = plan.startAt + after;
   // A killed instance's clients are back only after the outage, the restart (a node process, seconds
   // on a busy machine) and their next retry; a transport storm's last receivers retry at the end of the
-  // spread, their handshake may take the connect timeout, then they sync: the drain leaves them that
-  // time before judging them failed.
+  // spread, then get ready and sync: the drain leaves them that time (a client still on its way back
+  // at the end waits for its retry's connect timeout on its own, see stormVu).
   const endAt =
     mode === 'instance'
       ? Math.max(plan.endAt, plan.sendUntil + outageMs + INSTANCE_RESTART_GRACE_MS)
-      : Math.max(plan.endAt, at + outageMs + reconnectSpreadMs + connectMs + RECEIVER_RETURN_GRACE_MS);
+      : Math.max(plan.endAt, at + outageMs + reconnectSpreadMs + RECEIVER_RETURN_GRACE_MS);
   return { ...plan, endAt, storm: { mode, at, instance, outageMs, reconnectSpreadMs } };
+}
+
+/** Resolves when the socket is ready again or after `ms`, whichever comes first. */
+function readyWithin(socket: Socket, readyEvent: string, ms: number): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => (clearTimeout(timer), socket.off(readyEvent, done), resolve());
+    const timer = setTimeout(done, ms);
+    socket.on(readyEvent, done);
+  });
 }
 
 /** `before` hook of the storm: the fan-out plan plus when the storm hits. */
 export async function stormPlan(context: VuContext): Promise<void> {
-  await fanoutPlan(context, (plan, config) => stormSchedule(context.vars, plan, config.timeouts.connectMs));
+  await fanoutPlan(context, (plan) => stormSchedule(context.vars, plan));
 }
 
 /**
@@ -118,6 +124,9 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
     }
     await sending;
     await sleepUntil(plan.endAt - 300);
+    // Still on its way back: its retry gets the target's connect timeout, as a first handshake does,
+    // before the client counts as failed (only such a client stays past the drain).
+    if (downSince !== undefined && attemptSince !== undefined) await readyWithin(s, readyEventOf(t), attemptSince + t.config.timeouts.connectMs - performance.now());
     await reconnecting;
     if (downSince !== undefined || !s.connected) events.emit('counter', 'reconnect.failed', 1);
     if (storm.mode === 'instance') await syncCutAtCrash(s, t, plan, conversationId, receiver, events);
