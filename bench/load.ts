@@ -35,6 +35,7 @@ import { findProjectRoot } from '../src/project-root.js';
 import { startReferenceTarget } from '../src/reference/target.js';
 import type { BareFanoutResult } from './bare-fanout.js';
 import { periodWidthSeconds } from '../src/report/html/timeline.js';
+import { openFds, readProc } from './proc.js';
 
 // ---------- knobs ----------
 const numbers = (s: string) => s.split(',').map((x) => Number(x.trim())).filter((n) => Number.isInteger(n) && n > 0);
@@ -73,18 +74,6 @@ interface ProcSample {
   fds?: number;
 }
 
-function readProc(pid: number): { ppid: number; comm: string; ticks: number; rssBytes: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const close = stat.lastIndexOf(')');
-    const comm = stat.slice(stat.indexOf('(') + 1, close);
-    const f = stat.slice(close + 2).split(' ');
-    return { ppid: Number(f[1]), comm, ticks: Number(f[11]) + Number(f[12]), rssBytes: Number(f[21]) * 4096 };
-  } catch {
-    return undefined;
-  }
-}
-
 /** A short name for a process: its command and first meaningful argument. */
 function describe(pid: number): string {
   try {
@@ -97,14 +86,6 @@ function describe(pid: number): string {
     return `${argv[0]?.split('/').pop() ?? pid}${script ? ` ${script.split('/').slice(-2).join('/')}` : ''}`.slice(0, 60);
   } catch {
     return `pid ${pid} (gone)`;
-  }
-}
-
-function openFds(pid: number): number | undefined {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).length;
-  } catch {
-    return undefined;
   }
 }
 

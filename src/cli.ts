@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { collect, positiveInt, positiveNumber } from './commands/args.js';
+import { collect, nonNegativeNumber, positiveInt, positiveNumber } from './commands/args.js';
 import { errorMessage, GatecheckError } from './errors.js';
 import { createLogger, LOG_LEVELS } from './log.js';
 import { PROTOCOL_NAMES } from './protocol/names.js';
@@ -140,8 +140,9 @@ export function buildProgram(): Command {
       .addOption(new Option('--adapter <name>', 'reference gateway only: Redis pub/sub adapter, or the streams adapter with connection state recovery').choices(['pubsub', 'streams']))
       .option('--compare-adapters', 'reference gateway: run the scenario on Redis pub/sub, then on Redis streams with connection state recovery, and compare')
       .addOption(new Option('--storm <mode>', 'reconnection-storm: drop every transport at once (kraken: all but the world owners\'), or kill and restart one reference instance').choices(['transport', 'instance']))
+      .option('--reconnect-spread <seconds>', 'reconnection-storm, transport: the receivers retry spread uniformly over this many seconds after the outage, as socket.io-client\'s randomized backoff spreads real clients (default 1; 0: all in the same tick)', argParser(nonNegativeNumber('--reconnect-spread')))
       .option('--profile <name|file>', "how the target differs from its document (see conform --profile); every payload the Kraken VUs send follows it")
-      .option('--source-addresses <spec>', 'kraken scenarios: spread client sockets over these local addresses, e.g. 127.0.0.2-127.0.0.9, a comma list, or a count N (127.0.0.1..N); ~28k connections per address')
+      .option('--source-addresses <spec>', 'spread the VUs\' client sockets over these local addresses (both engines: the VUs open their own sockets), e.g. 127.0.0.2-127.0.0.9, a comma list, or a count N (127.0.0.1..N); ~28k connections per address')
       .option('--threshold <expr>', 'a pass condition, e.g. "p99(fanout.latency_ms) < 250" or "fanout.lost == 0" (repeatable; replaces the scenario\'s defaults)', collect)
       .option('--report-dir <dir>', 'write report.json, artillery.json (raw) and report.html there')
       .option('--json', 'print report.json on stdout (the human summary goes to stderr)')

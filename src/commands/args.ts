@@ -19,3 +19,11 @@ export function positiveNumber(name: string) {
     return n;
   };
 }
+
+export function nonNegativeNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${name} expects a number of 0 or more, got "${value}"`);
+    return n;
+  };
+}

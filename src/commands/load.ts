@@ -46,6 +46,8 @@ export interface LoadFlags extends TargetFlags {
   json?: boolean;
   allowSaturated?: boolean;
   storm?: 'transport' | 'instance';
+  /** Transport storm: seconds over which the receivers' retries spread after the outage. */
+  reconnectSpread?: number;
   /** Run the scenario on the reference gateway with each adapter and compare. */
   compareAdapters?: boolean;
   /** Reference gateway only: how its instances share broadcasts (streams = with connection state recovery). */
@@ -57,7 +59,7 @@ export interface LoadFlags extends TargetFlags {
   changeThreshold?: string[];
   /** Compare with --baseline even when the runs' parameters differ. */
   allowDifferent?: boolean;
-  /** Kraken scenarios: local addresses to spread the client sockets over (range, list or count). */
+  /** Local addresses to spread the VUs' client sockets over (range, list or count). */
   sourceAddresses?: string;
   /** How the target differs from its document (a shipped profile's name or a file); the workers apply it. */
   profile?: string;

@@ -4,7 +4,8 @@ import { buildFanoutPlan, fanoutParameters, groupPeers, isSender, slotInstance, 
 import { bucketOf, decodeStamp, encodeStamp } from './stamp.js';
 import { admission, hasConnectPhase, reportOutcome, type PhaseRelease } from './connect-barrier.js';
 import { dueAndConnected, dueTimes, nextSeq, tagged, type SendWindow } from './send-schedule.js';
-import { adoptSocket, ConnectFailure, loadTarget, openSocket, plural, recordLoopLag, sleepUntil, type Events, type Target, type VuContext } from './vu-kit.js';
+import { sourceAddressesOf, sourceAddressOf } from './source-addresses.js';
+import { adoptSocket, ConnectFailure, dropPlaceholder, loadTarget, openSocket, plural, recordLoopLag, sleepUntil, type Events, type Target, type VuContext } from './vu-kit.js';
 
 /** Marks the line the CLI reads to learn the schedule (when to kill an instance, how long to wait). */
 export const PLAN_LINE = 'gatecheck-plan ';
@@ -202,14 +203,16 @@ export async function runVu(context: VuContext, events: Events, opts: { prefix: 
   let plan = planOf(context, opts.hook);
   const slot = slotOf(context, plan, events, prefix);
   if (slot === undefined) return;
+  dropPlaceholder(context);
   let socket: Socket | undefined;
   try {
     const t = await loadTarget();
     const instance = slotInstance(plan.instances.length, slot, plan.params.groupSize);
+    const sourceAddress = sourceAddressOf(sourceAddressesOf(context.vars), slot);
     await admission(slot, instance);
     let readyMs = 0;
     try {
-      socket = await openSocket(t, plan.instances[instance], slotUser(plan.runId, slot), events, { prefix, reconnection: opts.reconnection, onReady: (ms) => (readyMs = ms) });
+      socket = await openSocket(t, plan.instances[instance], slotUser(plan.runId, slot), events, { prefix, reconnection: opts.reconnection, sourceAddress, onReady: (ms) => (readyMs = ms) });
     } catch (err) {
       if (err instanceof ConnectFailure) await reportOutcome({ slot, instance, outcome: err.kind, reason: err.reason });
       throw err;

@@ -50,6 +50,8 @@ export interface StormSchedule {
   /** Instance mode: which instance, and how long it stays down. */
   instance: number;
   outageMs: number;
+  /** Transport mode: the receivers retry uniformly within this window after the outage (0: all in one tick). */
+  reconnectSpreadMs?: number;
 }
 
 export const FANOUT_DEFAULTS: FanoutParameters = {

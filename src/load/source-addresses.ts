@@ -55,3 +55,11 @@ export function sourceAddressOptions(url: string, address: string | undefined): 
 
 /** The address of a slot: slots take the addresses in turn. */
 export const sourceAddressOf = (addresses: readonly string[] | undefined, slot: number): string | undefined => (addresses?.length ? addresses[slot % addresses.length] : undefined);
+
+/** The source addresses a run's scenario variables name (`sourceAddresses`; the CLI checked the spec), or none. */
+export function sourceAddressesOf(vars: Record<string, unknown>): string[] | undefined {
+  if (!vars.sourceAddresses) return undefined;
+  const parsed = parseSourceAddresses(String(vars.sourceAddresses));
+  if (typeof parsed === 'string') throw new Error(`sourceAddresses: ${parsed}`);
+  return parsed;
+}

@@ -8,16 +8,51 @@ import type { Socket } from 'socket.io-client';
 /** How long a restarted reference instance and its clients' retries may take, beyond the outage. */
 const INSTANCE_RESTART_GRACE_MS = 8000;
 
-/** Storm knobs (scenario variables): mode, when after the first send, how long an instance (or the receivers) stay down. */
+/** How long a transport storm's last receivers may take to reconnect and sync, beyond the outage and the spread. */
+const RECEIVER_RETURN_GRACE_MS = 3000;
+
+/**
+ * socket.io-client's own first retry (reconnectionDelay 1000 ms, randomizationFactor 0.5) falls
+ * uniformly between 500 and 1500 ms after a drop: clients that lost their connection together come
+ * back spread over a second, not in one tick.
+ */
+export const DEFAULT_RECONNECT_SPREAD_SECONDS = 1;
+
+/**
+ * When a receiver of the transport storm retries: never before the outage ends (what is sent meanwhile
+ * is missed live by construction), then uniformly within the spread, as clients with randomized
+ * backoff do. `u` is a uniform draw in [0, 1).
+ */
+export const receiverRetryDelayMs = (outageMs: number, spreadMs: number, u: number): number => outageMs + Math.floor(u * spreadMs);
+
+/** Storm knobs (scenario variables): mode, when after the first send, how long an instance (or the receivers) stay down, the receivers' retry spread. */
 export function stormSchedule(vars: Record<string, unknown>, plan: FanoutPlan): FanoutPlan {
   const mode = vars.stormMode === 'instance' ? 'instance' : 'transport';
   const after = Number(vars.stormAfterSeconds ?? 3) * 1000;
   const outageMs = Number(vars.outageSeconds ?? 2) * 1000;
+  const spread = Number(vars.reconnectSpreadSeconds ?? DEFAULT_RECONNECT_SPREAD_SECONDS);
+  const reconnectSpreadMs = Number.isFinite(spread) && spread >= 0 ? spread * 1000 : DEFAULT_RECONNECT_SPREAD_SECONDS * 1000;
   const instance = Math.min(plan.instances.length - 1, Math.max(0, Number(vars.stormInstance ?? plan.instances.length - 1)));
+  const at = plan.startAt + after;
   // A killed instance's clients are back only after the outage, the restart (a node process, seconds
-  // on a busy machine) and their next retry: the drain leaves them that time before judging them failed.
-  const endAt = mode === 'instance' ? Math.max(plan.endAt, plan.sendUntil + outageMs + INSTANCE_RESTART_GRACE_MS) : plan.endAt;
-  return { ...plan, endAt, storm: { mode, at: plan.startAt + after, instance, outageMs } };
+  // on a busy machine) and their next retry; a transport storm's last receivers retry at the end of the
+  // spread, then get ready and sync: the drain leaves them that time (a client still on its way back
+  // at the end waits for its retry's connect timeout on its own, see stormVu).
+  const endAt =
+    mode === 'instance'
+      ? Math.max(plan.endAt, plan.sendUntil + outageMs + INSTANCE_RESTART_GRACE_MS)
+      : Math.max(plan.endAt, at + outageMs + reconnectSpreadMs + RECEIVER_RETURN_GRACE_MS);
+  return { ...plan, endAt, storm: { mode, at, instance, outageMs, reconnectSpreadMs } };
+}
+
+/** Resolves when the socket is ready again or after `ms`, whichever comes first. */
+function readyWithin(socket: Socket, readyEvent: string, ms: number): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => (clearTimeout(timer), socket.off(readyEvent, done), resolve());
+    const timer = setTimeout(done, ms);
+    socket.on(readyEvent, done);
+  });
 }
 
 /** `before` hook of the storm: the fan-out plan plus when the storm hits. */
@@ -44,7 +79,7 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
     s.on(t.dialect.eventName('user:online'), presence('online'));
     s.on(t.dialect.eventName('user:offline'), presence('offline'));
 
-    const reconnects = watchReconnects(s, readyEventOf(t), events, async () => {
+    const reconnects = watchReconnects(s, readyEventOf(t), events, t.config.timeouts.connectMs, async () => {
       await syncInto(s, t, conversationId, receiver.lastMessageId, receiver, 'sync', 'storm', events);
       return true;
     });
@@ -55,10 +90,11 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
       await sleepUntil(storm.at);
       // Senders come back after the usual short delay, receivers only after the outage: what the senders
       // send meanwhile is missed live by construction, so messages:sync always has something to recover.
-      cutTransport(s, sender ? undefined : storm.outageMs);
+      cutTransport(s, sender ? undefined : { outageMs: storm.outageMs, spreadMs: storm.reconnectSpreadMs ?? 0 });
     }
     await sending;
     await sleepUntil(plan.endAt - 300);
+    await reconnects.finishing();
     await reconnects.settled();
     if (reconnects.down() || !s.connected) events.emit('counter', 'reconnect.failed', 1);
     if (storm.mode === 'instance') await syncCutAtCrash(s, t, plan, conversationId, receiver, events);
@@ -72,6 +108,11 @@ export async function stormVu(context: VuContext, events: Events): Promise<void>
 
 /** When a storm's client dropped and when it was back (its rejoin or sync done), and whether it is down now. */
 export interface Reconnects {
+  /**
+   * A client still on its way back at the end: its retry gets the target's connect timeout, as a first
+   * handshake does, before it counts as failed (only such a client stays past the drain).
+   */
+  finishing(): Promise<void>;
   /** Resolves once the current comeback's work (sync, rejoin) is done. */
   settled(): Promise<void>;
   down(): boolean;
@@ -83,11 +124,16 @@ export interface Reconnects {
 
 /**
  * Watches a storm VU's socket: a drop is counted (`reconnect.disconnected`), the time to be ready again
- * measured (`reconnect.time_ms`), a session Socket.IO recovered counted, then `comeback` runs (chat:
- * messages:sync; Kraken: joinAll and presenceOnline again); the client is back once it says so.
+ * measured (`reconnect.time_ms`, and `reconnect.handshake_ms` from the start of the retry that worked,
+ * whatever the backoff waited), a session Socket.IO recovered counted, then `comeback` runs (chat:
+ * messages:sync; Kraken: joinAll and presenceOnline again); the client is back once it says so. Each
+ * retry gets the target's connect timeout, as the first handshake did.
  */
-export function watchReconnects(s: Socket, readyEvent: string, events: Events, comeback: () => Promise<boolean>): Reconnects {
+export function watchReconnects(s: Socket, readyEvent: string, events: Events, connectMs: number, comeback: () => Promise<boolean>): Reconnects {
   let downSince: number | undefined;
+  let attemptSince: number | undefined;
+  s.io.timeout(connectMs);
+  s.io.on('reconnect_attempt', () => (attemptSince = performance.now()));
   let downAt = 0;
   let stopped = false;
   let work = Promise.resolve();
@@ -100,7 +146,10 @@ export function watchReconnects(s: Socket, readyEvent: string, events: Events, c
   });
   s.on(readyEvent, () => {
     if (downSince === undefined || stopped) return;
-    events.emit('histogram', 'reconnect.time_ms', performance.now() - downSince);
+    const now = performance.now();
+    events.emit('histogram', 'reconnect.time_ms', now - downSince);
+    if (attemptSince !== undefined) events.emit('histogram', 'reconnect.handshake_ms', now - attemptSince);
+    attemptSince = undefined;
     events.emit('counter', 'reconnect.reconnected', 1);
     if (s.recovered) events.emit('counter', 'reconnect.recovered', 1);
     work = comeback().then((back) => {
@@ -109,15 +158,26 @@ export function watchReconnects(s: Socket, readyEvent: string, events: Events, c
       downSince = undefined;
     });
   });
-  return { settled: () => work, down: () => downSince !== undefined, outages, stop: () => void (stopped = true) };
+  return {
+    finishing: () => (downSince !== undefined && attemptSince !== undefined ? readyWithin(s, readyEvent, attemptSince + connectMs - performance.now()) : Promise.resolve()),
+    settled: () => work,
+    down: () => downSince !== undefined,
+    outages,
+    stop: () => void (stopped = true),
+  };
 }
 
 /**
  * Drops the engine.io transport as a network drop would; socket.io-client reconnects by itself, after
- * `awayMs` when given (a receiver that stays away for the outage) or its usual short delay.
+ * its usual short randomized delay, or, for a client that stays away for the outage, at a moment drawn
+ * within the spread after it, as real clients' randomized backoff spreads them (a retry that fails
+ * waits twice as long).
  */
-export function cutTransport(s: Socket, awayMs?: number): void {
-  if (awayMs !== undefined) s.io.reconnectionDelay(awayMs).reconnectionDelayMax(awayMs).randomizationFactor(0);
+export function cutTransport(s: Socket, away?: { outageMs: number; spreadMs: number }): void {
+  if (away) {
+    const delay = receiverRetryDelayMs(away.outageMs, away.spreadMs, Math.random());
+    s.io.reconnectionDelay(delay).reconnectionDelayMax(2 * delay).randomizationFactor(0);
+  }
   s.io.engine.close();
 }
 

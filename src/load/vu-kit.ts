@@ -5,6 +5,7 @@ import type { TargetConfig } from '../config/schema.js';
 import { protocolFor, type Dialect } from '../protocol/index.js';
 import { createTokenSource, type TokenSource } from '../auth/tokens.js';
 import { batched, flushMetrics } from './metric-batch.js';
+import { sourceAddressOptions } from './source-addresses.js';
 import { dirname, resolve } from 'node:path';
 import { loadProfile } from '../profiles/load.js';
 import type { Profile } from '../profiles/profile.js';
@@ -82,7 +83,7 @@ function refusalOf(err: Error & { data?: { message?: unknown; code?: unknown } }
  * Opens a VU's socket on its instance, as its user, and waits until the gateway says it is ready.
  * `reconnection` on lets socket.io-client come back by itself after a storm.
  */
-export async function openSocket(t: Target, url: string, userId: string, events: Events, opts: { prefix: string; reconnection?: boolean; onReady?: (ms: number) => void }): Promise<Socket> {
+export async function openSocket(t: Target, url: string, userId: string, events: Events, opts: { prefix: string; reconnection?: boolean; sourceAddress?: string; onReady?: (ms: number) => void }): Promise<Socket> {
   const token = await t.tokens.valid(userId);
   const started = performance.now();
   const socket = io(url, {
@@ -93,6 +94,8 @@ export async function openSocket(t: Target, url: string, userId: string, events:
     reconnection: opts.reconnection ?? false,
     reconnectionDelay: 250,
     reconnectionDelayMax: 2000,
+    // engine.io-client passes both on in Node; its types only know the browser's `agent: string | boolean`.
+    ...(sourceAddressOptions(url, opts.sourceAddress) as object),
   });
   const ready = readyEventOf(t);
   await new Promise<void>((resolve, reject) => {
@@ -113,9 +116,18 @@ export async function openSocket(t: Target, url: string, userId: string, events:
   return socket;
 }
 
-/** The built-in engine connected a placeholder before the first step: the VU uses its own socket instead. */
-export function adoptSocket(context: VuContext, socket: Socket): void {
+/**
+ * The built-in engine connected a placeholder before the first step: closed at once, so a VU waiting
+ * for its turn to connect holds no second socket (a file descriptor and, at tens of thousands of
+ * VUs, an ephemeral port each).
+ */
+export function dropPlaceholder(context: VuContext): void {
   context.sockets?.['']?.disconnect();
+}
+
+/** The VU's own socket takes the placeholder's place, where both engines look for it (and close it at the end). */
+export function adoptSocket(context: VuContext, socket: Socket): void {
+  dropPlaceholder(context);
   context.sockets = { ...(context.sockets ?? {}), '': socket };
 }
 

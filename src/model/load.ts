@@ -96,6 +96,8 @@ export interface GeneratorHealth {
   /** CPU of the load processes, percent of one core (averaged over the run; peak beside it). */
   cpuPct: number;
   cpuPeakPct: number;
+  /** Share of the time the load processes were ready to run that they waited for a CPU (Linux schedstat). */
+  cpuWaitPct?: number;
   /** Open file descriptors at the peak and the process limit. */
   fdPeak: number;
   fdLimit: number;

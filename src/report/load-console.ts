@@ -28,6 +28,7 @@ export function printLoadSummary(sink: Sink, report: LoadReport, section: Consol
     ['ack', `${prefix}.ack_ms`],
     ['connect', `${prefix}.connect_ms`],
     ['reconnect (drop -> ready again)', 'reconnect.time_ms'],
+    ['  its last retry (attempt -> ready)', 'reconnect.handshake_ms'],
   ] as const) {
     const line = latencyLine(label, h[name]);
     if (line) lines.push(line);
@@ -51,7 +52,7 @@ export function printLoadSummary(sink: Sink, report: LoadReport, section: Consol
     for (const t of report.thresholds) lines.push(`  ${t.ok ? c.green('✓') : c.red('✗')} ${t.expr}  (measured: ${t.value === null ? 'not produced' : t.value})`);
   }
   const g = report.generator;
-  lines.push(c.bold('generator'), `  event-loop lag p99 ${ms(g.eventLoopLagP99Ms)}${g.sendLagP99Ms !== undefined ? `, senders behind schedule p99 ${ms(g.sendLagP99Ms)}` : ''}, CPU ${g.cpuPct}% avg / ${g.cpuPeakPct}% peak of a core, open files ${g.fdPeak}${g.fdLimit ? ` of ${g.fdLimit}` : ''}`);
+  lines.push(c.bold('generator'), `  event-loop lag p99 ${ms(g.eventLoopLagP99Ms)}${g.sendLagP99Ms !== undefined ? `, senders behind schedule p99 ${ms(g.sendLagP99Ms)}` : ''}, CPU ${g.cpuPct}% avg / ${g.cpuPeakPct}% peak of a core${g.cpuWaitPct !== undefined ? `, waited for a CPU ${g.cpuWaitPct}% of its ready time` : ''}, open files ${g.fdPeak}${g.fdLimit ? ` of ${g.fdLimit}` : ''}`);
   if (g.saturated) lines.push(c.red(`  SATURATED: ${g.reasons.join('; ')}; these numbers measure the generator, not the server`));
   lines.push('', report.passed ? c.green(`PASSED in ${(report.durationMs / 1000).toFixed(1)}s`) : c.red(`FAILED in ${(report.durationMs / 1000).toFixed(1)}s`));
   sink.say(lines.join('\n') + '\n');

@@ -33,10 +33,12 @@ async function slowGateway(mutant?: string, delayMs = DELAY_MS): Promise<{ gatew
   return { gateway, file, stop: async () => (await gateway.stop(), await redis.stop()) };
 }
 
-/** Socket.IO handshakes the gateway's instances have seen so far (GET /gatecheck/handshakes). */
-async function handshakes(gateway: ReferenceGateway): Promise<number> {
-  const counts = await Promise.all(gateway.urls.map(async (url) => ((await (await fetch(`${url}/gatecheck/handshakes`)).json()) as { handshakes: number }).handshakes));
-  return counts.reduce((a, b) => a + b, 0);
+/** Socket.IO handshakes the gateway's instances have seen so far (GET /gatecheck/handshakes), in all and by client address. */
+async function handshakes(gateway: ReferenceGateway): Promise<{ total: number; byAddress: Record<string, number> }> {
+  const counts = await Promise.all(gateway.urls.map(async (url) => (await (await fetch(`${url}/gatecheck/handshakes`)).json()) as { handshakes: number; byAddress: Record<string, number> }));
+  const byAddress: Record<string, number> = {};
+  for (const c of counts) for (const [address, n] of Object.entries(c.byAddress)) byAddress[address] = (byAddress[address] ?? 0) + n;
+  return { total: counts.reduce((a, c) => a + c.handshakes, 0), byAddress };
 }
 
 /**
@@ -64,13 +66,16 @@ describe('the connection phase (a gateway with slow handshakes)', () => {
         const rawFile = join(dir, 'plain.json');
         await plainArtillery(healthy.file, healthy.gateway.urls[0], rawFile);
         const plain = JSON.parse(await readFile(rawFile, 'utf8')).aggregate.counters;
-        // Now, with the same gateway: the ramp is paced by what the handshakes take, sending waits for every VU.
+        // Now, with the same gateway: the ramp is paced by what the handshakes take, sending waits for
+        // every VU; the VUs' sockets leave from two loopback addresses in turn (--source-addresses).
         const before = await handshakes(healthy.gateway);
-        const now = await runCli(['load', 'fanout', '--connections', String(CONNECTIONS), '--rate', '5', '--duration', '2', '--target', healthy.file, '--allow-saturated', '--json'], { env: { CONNECT_PHASE_SECRET: SECRET }, timeoutMs: 150_000 });
-        return { plain, now, seen: (await handshakes(healthy.gateway)) - before };
+        const now = await runCli(['load', 'fanout', '--connections', String(CONNECTIONS), '--rate', '5', '--duration', '2', '--target', healthy.file, '--source-addresses', '127.0.0.2-127.0.0.3', '--allow-saturated', '--json'], { env: { CONNECT_PHASE_SECRET: SECRET }, timeoutMs: 150_000 });
+        const after = await handshakes(healthy.gateway);
+        const from = (address: string) => (after.byAddress[address] ?? 0) - (before.byAddress[address] ?? 0);
+        return { plain, now, seen: after.total - before.total, fromSources: [from('127.0.0.2'), from('127.0.0.3')] };
       })();
       const lossy = runCli(['load', 'fanout', '--connections', String(CONNECTIONS), '--rate', '5', '--duration', '2', '--target', mutant.file, '--allow-saturated', '--json'], { env: { CONNECT_PHASE_SECRET: SECRET }, timeoutMs: 150_000 });
-      const [{ plain, now, seen }, mutantRun] = await Promise.all([healthyRuns, lossy]);
+      const [{ plain, now, seen, fromSources }, mutantRun] = await Promise.all([healthyRuns, lossy]);
 
       // The old schedule started sending before its VUs were through the queue: some were ready only
       // after sending began, and those that gave up counted what was sent to them as lost (how many of
@@ -88,8 +93,10 @@ describe('the connection phase (a gateway with slow handshakes)', () => {
       expect(report.metrics.values['fanout.late_join']).toBe(0);
       expect(now.stderr).toMatch(/connection phase: 16 of 16 connected in [\d.]+ s \(paced by connect latency: up to \d+ handshakes? in flight per instance; connect p50 \d+ ms, p95 \d+ ms/);
       expect(now.stderr).toMatch(/connections\n\s+connected 16 of 16 before sending began/);
-      // The engine's own connection went to the CLI's placeholder: the gateway saw one handshake per VU.
+      // The engine's own connection went to the CLI's placeholder: the gateway saw one handshake per VU,
+      // half of them from each source address.
       expect(seen).toBe(CONNECTIONS);
+      expect(fromSources).toEqual([CONNECTIONS / 2, CONNECTIONS / 2]);
 
       expect(mutantRun.code).toBe(1);
       const m = JSON.parse(mutantRun.stdout);

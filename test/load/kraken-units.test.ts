@@ -9,7 +9,7 @@ import { decodeStamp, encodeStamp } from '../../src/load/stamp.js';
 import { audience, connectAt, isKrakenSender, owed, pacedRampSeconds, slotRole, type KrakenPlan } from '../../src/load/kraken/plan.js';
 import { churningUsers, presenceSchedule } from '../../src/load/kraken/presence-plan.js';
 import { FANOUT_DEFAULTS, slotInstance } from '../../src/load/plan.js';
-import { parseSourceAddresses, sourceAddressOptions } from '../../src/load/source-addresses.js';
+import { parseSourceAddresses, sourceAddressesOf, sourceAddressOf, sourceAddressOptions } from '../../src/load/source-addresses.js';
 
 const world = (tag: string) => ({
   communityId: `c-${tag}`,
@@ -112,6 +112,15 @@ describe('--source-addresses', () => {
     expect(parseSourceAddresses('localhost')).toMatch(/not an IPv4 address/);
   });
 
+  it('slots take the run\'s addresses in turn; a run without them leaves the choice to the kernel', () => {
+    const addresses = sourceAddressesOf({ sourceAddresses: '127.0.0.2-127.0.0.3' });
+    expect([0, 1, 2, 3, 4].map((slot) => sourceAddressOf(addresses, slot))).toEqual(['127.0.0.2', '127.0.0.3', '127.0.0.2', '127.0.0.3', '127.0.0.2']);
+    expect(sourceAddressesOf({})).toBeUndefined();
+    expect(sourceAddressOf(undefined, 3)).toBeUndefined();
+    expect(sourceAddressOptions('http://127.0.0.1:1', undefined)).toEqual({});
+    expect(() => sourceAddressesOf({ sourceAddresses: 'nowhere' })).toThrow(/sourceAddresses: "nowhere" is not an IPv4 address/);
+  });
+
   const http = createServer();
   const server = new Server(http);
   const sockets: Socket[] = [];
@@ -139,7 +148,7 @@ describe('--source-addresses', () => {
   });
 });
 
-describe('gatecheck load: Kraken usage errors, before any gateway starts', () => {
+describe('gatecheck load: usage errors (Kraken, source addresses, the storm\'s retry spread), before any gateway starts', () => {
   it('exits 2 naming the problem', async () => {
     const { runCli } = await import('../support/cli.js');
     const cases: Array<[string[], RegExp]> = [
@@ -147,13 +156,17 @@ describe('gatecheck load: Kraken usage errors, before any gateway starts', () =>
       [['load', 'reconnection-storm', '--dialect', 'kraken', '--storm', 'instance', '--url', 'http://127.0.0.1:9'], /only the bundled reference gateway/],
       [['load', 'fanout', '--dialect', 'kraken', '--storm', 'transport'], /--storm applies to the reconnection-storm scenario only/],
       [['load', 'fanout', '--dialect', 'kraken', '--source-addresses', '127.0.0.9-127.0.0.2'], /--source-addresses: the range 127\.0\.0\.9-127\.0\.0\.2 ends before it starts/],
+      [['load', 'reconnection-storm', '--source-addresses', '127.0.0.2,nowhere'], /--source-addresses: "nowhere" is not an IPv4 address/],
+      [['load', 'fanout', '--reconnect-spread', '1'], /--reconnect-spread applies to the reconnection-storm scenario only/],
+      [['load', 'reconnection-storm', '--storm', 'instance', '--reconnect-spread', '1'], /--reconnect-spread spreads the receivers of a transport storm/],
+      [['load', 'reconnection-storm', '--reconnect-spread', '-1'], /--reconnect-spread expects a number of 0 or more, got "-1"/],
       [['load', 'fanout', '--dialect', 'kraken', '--engine', 'socketio-v3'], /--engine socketio-v3: the Kraken scenarios open their own/],
       [['load', 'presence-storm', '--dialect', 'kraken', '--rate', '5'], /--rate does not apply to presence-storm/],
     ];
-    const runs = await Promise.all(cases.map(([args]) => runCli(args, { timeoutMs: 30_000 })));
+    const runs = await Promise.all(cases.map(([args]) => runCli(args, { timeoutMs: 75_000 })));
     runs.forEach((run, i) => {
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toMatch(cases[i][1]);
     });
-  }, 60_000);
+  }, 90_000);
 });

@@ -23,6 +23,10 @@ describe.concurrent('gatecheck load reconnection-storm (real Artillery runs agai
     expect(v['reconnect.reconnected']).toBe(16);
     expect(v['reconnect.failed']).toBe(0);
     expect(report.metrics.histograms['reconnect.time_ms'].count).toBe(16);
+    // Receivers retried spread over 1 s after the 2 s outage (randomized backoff), each retry timed on its own.
+    expect(report.parameters.reconnectSpreadSeconds).toBe(1);
+    expect(report.metrics.histograms['reconnect.handshake_ms'].count).toBe(16);
+    expect(run.stderr).toMatch(/receivers after the 2 s outage, spread uniformly over 1 s/);
     // Redis pub/sub keeps no packets: Socket.IO recovers no session, sync does the work.
     expect(v['reconnect.recovered']).toBe(0);
     // The senders were back while their receivers stayed away: messages went missing live, and sync

@@ -4,6 +4,7 @@ import { fanoutParameters, groupPeers, isSender, slotInstance } from '../../src/
 import { decodeStamp, encodeStamp, bucketOf } from '../../src/load/stamp.js';
 import { summarizeArtillery, throughputKnee } from '../../src/load/summarize.js';
 import { evaluateThresholds, parseThreshold } from '../../src/load/thresholds.js';
+import { DEFAULT_RECONNECT_SPREAD_SECONDS, receiverRetryDelayMs, stormSchedule } from '../../src/load/storm-vu.js';
 
 describe('load building blocks', () => {
   it('a stamp survives the round trip and other runs or contents are ignored', () => {
@@ -89,6 +90,35 @@ describe('storm: what went missing', () => {
       'storm.missed_live': 9,
       'storm.recovered_by_sync': 0,
     });
+  });
+});
+
+describe('storm: when the receivers of a transport storm retry', () => {
+  const plan = { runId: 'r', instances: ['a', 'b'], params: fanoutParameters({}), conversations: [], startAt: 10_000, sendUntil: 20_000, endAt: 22_000 };
+
+  it('never before the outage ends, then anywhere in the spread (a uniform draw), as randomized backoff spreads real clients', () => {
+    expect(receiverRetryDelayMs(2000, 1000, 0)).toBe(2000);
+    expect(receiverRetryDelayMs(2000, 1000, 0.5)).toBe(2500);
+    expect(receiverRetryDelayMs(2000, 1000, 0.9999)).toBe(2999);
+    expect(receiverRetryDelayMs(2000, 0, 0.7)).toBe(2000); // no spread: every receiver in the same tick
+    // 1,000 receivers drawn uniformly: no tick holds more than a few of them.
+    const perMs = new Map<number, number>();
+    for (let i = 0; i < 1000; i++) {
+      const d = receiverRetryDelayMs(2000, 1000, (i + 0.5) / 1000);
+      perMs.set(d, (perMs.get(d) ?? 0) + 1);
+    }
+    expect(Math.max(...perMs.values())).toBe(1);
+  });
+
+  it('the schedule carries the spread (default 1 s, socket.io-client\'s own first-retry window) and the drain waits for the last receivers', () => {
+    const byDefault = stormSchedule({}, plan);
+    expect(byDefault.storm).toMatchObject({ mode: 'transport', at: 13_000, outageMs: 2000, reconnectSpreadMs: DEFAULT_RECONNECT_SPREAD_SECONDS * 1000 });
+    expect(byDefault.endAt).toBe(22_000); // the plan's drain already covers 13 s + 2 s + 1 s + 3 s
+    expect(stormSchedule({ reconnectSpreadSeconds: 0 }, plan).storm!.reconnectSpreadMs).toBe(0);
+    // A wide spread late in a short run: the drain is stretched to the last retry plus its grace.
+    const wide = stormSchedule({ reconnectSpreadSeconds: 8, stormAfterSeconds: 6 }, plan);
+    expect(wide.endAt).toBe(10_000 + 6000 + 2000 + 8000 + 3000);
+    expect(stormSchedule({ reconnectSpreadSeconds: 'x' }, plan).storm!.reconnectSpreadMs).toBe(1000);
   });
 });
 
@@ -186,6 +216,19 @@ describe('the generator watches itself', () => {
     });
   });
 
+  it('late timers while the generator waited for a CPU as long as it ran: still saturated, and the reason names the busy machine', async () => {
+    const { generatorHealth } = await import('../../src/load/generator-watch.js');
+    const starved = generatorHealth({ ...quiet, loopLagP99Ms: 214, sched: { runNs: 9e9, waitNs: 21e9 } });
+    expect(starved).toMatchObject({ saturated: true, cpuWaitPct: 70 });
+    expect(starved.reasons[0]).toMatch(/^event-loop lag p99 214\.0 ms > 100 ms: .*; its threads waited for a CPU 70% of the time they were ready to run, using 60% of a core: the machine's cores were busy with other processes/);
+    // Its own work: it waited less than it ran, so the reason does not blame the machine.
+    const own = generatorHealth({ ...quiet, loopLagP99Ms: 214, sched: { runNs: 9e9, waitNs: 1e9 } });
+    expect(own).toMatchObject({ cpuWaitPct: 10 });
+    expect(own.reasons).toEqual(["event-loop lag p99 214.0 ms > 100 ms: timers fired late, so latencies include the generator's own delay"]);
+    // A waiting but punctual generator is healthy.
+    expect(generatorHealth({ ...quiet, sched: { runNs: 1e9, waitNs: 3e9 } })).toMatchObject({ saturated: false, cpuWaitPct: 75 });
+  });
+
   it('CPU over 90% of a core on average marks it saturated', async () => {
     const { generatorHealth } = await import('../../src/load/generator-watch.js');
     expect(generatorHealth({ ...quiet, cpuSamples: [10, 95, 91, 92, 10] })).toMatchObject({ cpuPct: 92.7, cpuPeakPct: 95, saturated: true, reasons: ['generator CPU 93% of a core > 90%'] });
@@ -215,5 +258,6 @@ describe('the generator watches itself', () => {
     expect(health.cpuPeakPct).toBeGreaterThan(5);
     expect(health.fdLimit).toBeGreaterThan(0);
     expect(health.fdPeak).toBeGreaterThan(0);
+    expect(health.cpuWaitPct).toBeGreaterThanOrEqual(0); // schedstat read: ran and (maybe) waited
   });
 });

@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import { messageOf, sendPayload, textOf } from '../../protocol/kraken/schemas.js';
 import { createReceiver, perSenderEnabled, PLAN_LINE, planOf, slotOf, type Receiver } from '../fanout-vu.js';
 import { fanoutParameters, slotInstance } from '../plan.js';
-import { parseSourceAddresses, sourceAddressOf } from '../source-addresses.js';
+import { sourceAddressesOf, sourceAddressOf } from '../source-addresses.js';
 import { decodeStamp, encodeStamp } from '../stamp.js';
 import { dueAndConnected, dueTimes, nextSeq, tagged, type SendWindow } from '../send-schedule.js';
 import { loadTarget, plural, recordLoopLag, sleepUntil, type Events, type Target, type VuContext } from '../vu-kit.js';
@@ -137,14 +137,6 @@ export function krakenSenders(plan: KrakenPlan): number {
   return n;
 }
 
-/** Source addresses of the run (the CLI checked the spec). */
-function sourceAddresses(vars: Record<string, unknown>): string[] | undefined {
-  if (!vars.sourceAddresses) return undefined;
-  const parsed = parseSourceAddresses(String(vars.sourceAddresses));
-  if (typeof parsed === 'string') throw new Error(`sourceAddresses: ${parsed}`);
-  return parsed;
-}
-
 /**
  * The life of every Kraken VU: its slot and world user, a paced connection on its instance (from its
  * source address), joinAll and presenceOnline, heartbeats when the target declares a presence TTL,
@@ -164,7 +156,7 @@ export async function runKrakenVu(context: VuContext, events: Events, opts: { pr
     const t = await loadTarget();
     const instance = slotInstance(plan.instances.length, slot, plan.params.groupSize);
     const userId = slotUserId(plan, slot);
-    socket = await openKrakenSocket(t, plan, slot, plan.instances[instance], userId, { prefix, events, sourceAddress: sourceAddressOf(sourceAddresses(context.vars), slot), reconnection: opts.reconnection });
+    socket = await openKrakenSocket(t, plan, slot, plan.instances[instance], userId, { prefix, events, sourceAddress: sourceAddressOf(sourceAddressesOf(context.vars), slot), reconnection: opts.reconnection });
     const receiver = createReceiver(plan, slot, instance, prefix, events, perSenderEnabled(plan));
     const inbox: KrakenInbox = { received: new Set(), skipped: new Map() };
     socket.on(t.dialect.eventName('newMessage'), krakenDelivery(plan, slot, receiver, prefix, events, 'channel', inbox));

@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { planOf, slotOf } from '../fanout-vu.js';
 import { slotInstance } from '../plan.js';
-import { parseSourceAddresses, sourceAddressOf } from '../source-addresses.js';
+import { sourceAddressesOf, sourceAddressOf } from '../source-addresses.js';
 import { loadTarget, recordLoopLag, sleepUntil, type Events, type Target, type VuContext } from '../vu-kit.js';
 import { heartbeat, joinKraken, openKrakenSocket } from './connect.js';
 import { krakenPlanHook } from './kraken-vu.js';
@@ -33,8 +33,7 @@ export async function krakenPresenceVu(context: VuContext, events: Events): Prom
   if (slot === undefined) return;
   const t = await loadTarget();
   const url = plan.instances[slotInstance(plan.instances.length, slot, plan.params.groupSize)];
-  const addresses = context.vars.sourceAddresses ? parseSourceAddresses(String(context.vars.sourceAddresses)) : undefined;
-  const sourceAddress = sourceAddressOf(Array.isArray(addresses) ? addresses : undefined, slot);
+  const sourceAddress = sourceAddressOf(sourceAddressesOf(context.vars), slot);
   try {
     if (isObserver(plan, slot)) await observe(plan, slot, t, url, sourceAddress, events);
     else await churn(plan, slot, t, url, sourceAddress, events);

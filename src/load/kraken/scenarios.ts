@@ -2,24 +2,17 @@ import type { ChalkInstance } from 'chalk';
 import { UsageError } from '../../errors.js';
 import type { LoadReport } from '../../model/load.js';
 import { ms } from '../../report/load-console.js';
-import { parseSourceAddresses } from '../source-addresses.js';
 import { rateVariables } from '../scenarios/fanout.js';
 import { stormConsoleSection, stormScenario } from '../scenarios/storm.js';
 import { throughputScenario } from '../scenarios/throughput.js';
-import { commonVariables, type LoadScenario, type ScenarioFlags } from '../scenarios/types.js';
+import { commonVariables, refuseStormFlags, type LoadScenario, type ScenarioFlags } from '../scenarios/types.js';
 import { maxDevices } from './presence-plan.js';
 
 /** Flags every Kraken scenario checks: its VUs open their own sockets, so there is no engine to choose. */
 function checkKrakenFlags(flags: ScenarioFlags): void {
-  if (flags.storm) throw new UsageError('--storm applies to the reconnection-storm scenario only');
+  refuseStormFlags(flags);
   if (flags.engine && flags.engine !== 'socketio') throw new UsageError(`--engine ${flags.engine}: the Kraken scenarios open their own socket.io-client sockets; there is no engine to choose`);
-  if (flags.sourceAddresses) {
-    const parsed = parseSourceAddresses(flags.sourceAddresses);
-    if (typeof parsed === 'string') throw new UsageError(`--source-addresses: ${parsed}`);
-  }
 }
-
-const withSourceAddresses = (flags: ScenarioFlags, vars: Record<string, number | string>) => (flags.sourceAddresses ? { ...vars, sourceAddresses: flags.sourceAddresses } : vars);
 
 /** The Kraken reference gateway keeps the documents' 60 s presence TTLs for load (no 800 ms heartbeat churn). */
 const KRAKEN_LOAD_REFERENCE_ARGS: string[] = [];
@@ -34,7 +27,7 @@ export const krakenFanoutScenario: LoadScenario = {
   prefix: 'fanout',
   defaultThresholds: ['fanout.lost == 0', 'fanout.duplicated == 0', 'fanout.leaked == 0', 'vusers.failed == 0'],
   checkFlags: (flags) => checkKrakenFlags(flags),
-  variables: (flags) => withSourceAddresses(flags, rateVariables(flags)),
+  variables: rateVariables,
   sending: (vars, params) => ({
     seconds: params.sendSeconds,
     describe: `${params.ratePerSender} msg/s per sender for ${params.sendSeconds} s, every ${vars.dmEvery ?? 4}th a DM`,
@@ -60,7 +53,7 @@ export const krakenThroughputScenario: LoadScenario = {
   file: 'kraken-throughput',
   defaultThresholds: ['throughput.ack_timeout == 0', 'throughput.leaked == 0', 'vusers.failed == 0'],
   checkFlags: (flags) => checkKrakenFlags(flags),
-  variables: (flags) => withSourceAddresses(flags, throughputScenario.variables(flags)),
+  variables: throughputScenario.variables,
   sending(vars, params) {
     const sending = throughputScenario.sending(vars, params);
     return { ...sending, parameters: { ...sending.parameters, dialect: 'kraken' } };
@@ -80,7 +73,7 @@ export const krakenPresenceStormScenario: LoadScenario = {
     if (flags.rate !== undefined) throw new UsageError('--rate does not apply to presence-storm (it sends no messages); --duration sets how long the users churn');
   },
   variables(flags) {
-    const out = withSourceAddresses(flags, commonVariables(flags));
+    const out = commonVariables(flags);
     if (flags.duration !== undefined) out.stormSeconds = flags.duration;
     return out;
   },
@@ -109,10 +102,10 @@ export const krakenStormScenario: LoadScenario = {
   prefix: 'storm',
   defaultThresholds: ['storm.unrecovered == 0', 'storm.leaked == 0', 'reconnect.failed == 0', 'presence.stale_offline == 0', 'vusers.failed == 0'],
   checkFlags(flags, run) {
-    checkKrakenFlags({ ...flags, storm: undefined });
+    checkKrakenFlags({ ...flags, storm: undefined, reconnectSpread: undefined });
     stormScenario.checkFlags(flags, run);
   },
-  variables: (flags) => withSourceAddresses(flags, stormScenario.variables(flags)),
+  variables: stormScenario.variables,
   sending(vars, params) {
     const sending = stormScenario.sending(vars, params);
     return { ...sending, describe: `${sending.describe}, every ${vars.dmEvery ?? 4}th a DM`, parameters: { ...sending.parameters, dialect: 'kraken', dmEvery: Number(vars.dmEvery ?? 4) } };

@@ -40,7 +40,7 @@ export async function krakenStormVu(context: VuContext, events: Events): Promise
     const userId = slotUserId(plan, slot);
     for (const name of ['missed_outage', 'cut_at_crash']) events.emit('counter', `storm.${name}`, 0);
     const presence = watchPresence(s, t, plan, slot);
-    const reconnects = watchReconnects(s, 'connect', events, async () => {
+    const reconnects = watchReconnects(s, 'connect', events, t.config.timeouts.connectMs, async () => {
       try {
         await joinKraken(s, t, world.communityId, userId);
         return true;
@@ -56,11 +56,12 @@ export async function krakenStormVu(context: VuContext, events: Events): Promise
     const sending = sender ? krakenSendOnSchedule(vu, 'storm', events, undefined, { onSent: countSentDuringOutage(storm, events), skipped }) : Promise.resolve();
     if (storm.mode === 'transport' && cutByStorm(plan, slot)) {
       await sleepUntil(storm.at);
-      cutTransport(s, sender ? undefined : storm.outageMs);
+      cutTransport(s, sender ? undefined : { outageMs: storm.outageMs, spreadMs: storm.reconnectSpreadMs ?? 0 });
     }
     await sending;
     if (skipped.length) await reportSkipped(vu, skipped, events);
     await sleepUntil(plan.endAt - 300);
+    await reconnects.finishing();
     await reconnects.settled();
     if (reconnects.down() || !s.connected) events.emit('counter', 'reconnect.failed', 1);
     presence.report(events);

@@ -1,5 +1,4 @@
-import { UsageError } from '../../errors.js';
-import { commonVariables, type LoadScenario, type ScenarioFlags } from './types.js';
+import { commonVariables, refuseStormFlags, type LoadScenario, type ScenarioFlags } from './types.js';
 
 /** Senders and receivers with a per-sender rate and a send duration: fanout and the storm's traffic. */
 export function rateVariables(flags: ScenarioFlags): Record<string, number | string> {
@@ -16,7 +15,7 @@ export function fanoutLike(name: string): LoadScenario {
     prefix: 'fanout',
     defaultThresholds: name === 'fanout' ? ['fanout.lost == 0', 'fanout.duplicated == 0', 'vusers.failed == 0'] : ['vusers.failed == 0'],
     checkFlags(flags) {
-      if (flags.storm) throw new UsageError('--storm applies to the reconnection-storm scenario only');
+      refuseStormFlags(flags);
     },
     variables: rateVariables,
     sending: (_vars, params) => ({ seconds: params.sendSeconds, describe: `${params.ratePerSender} msg/s per sender for ${params.sendSeconds} s`, parameters: {} }),

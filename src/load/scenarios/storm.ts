@@ -6,6 +6,7 @@ import { UsageError } from '../../errors.js';
 import type { ReferenceGateway } from '../../reference/launcher.js';
 import type { StormSchedule } from '../plan.js';
 import { rateVariables } from './fanout.js';
+import { DEFAULT_RECONNECT_SPREAD_SECONDS } from '../storm-vu.js';
 import type { LoadScenario } from './types.js';
 
 /**
@@ -18,19 +19,28 @@ export const stormScenario: LoadScenario = {
   prefix: 'storm',
   defaultThresholds: ['storm.unrecovered == 0', 'reconnect.failed == 0', 'presence.stale_offline == 0', 'vusers.failed == 0'],
   checkFlags(flags, run) {
-    if ((flags.storm ?? run.vars.stormMode) === 'instance' && !run.reference) {
+    const mode = flags.storm ?? run.vars.stormMode;
+    if (mode === 'instance' && !run.reference) {
       throw new UsageError('an instance storm kills and restarts a gateway instance: only the bundled reference gateway (no --target/--url) can be');
+    }
+    if (mode === 'instance' && flags.reconnectSpread !== undefined) {
+      throw new UsageError('--reconnect-spread spreads the receivers of a transport storm; in an instance storm the clients retry with socket.io-client\'s own randomized backoff');
     }
   },
   variables(flags) {
     const out = rateVariables(flags);
     if (flags.storm) out.stormMode = flags.storm;
+    if (flags.reconnectSpread !== undefined) out.reconnectSpreadSeconds = flags.reconnectSpread;
     return out;
   },
   sending: (vars, params) => ({
     seconds: params.sendSeconds,
     describe: `${params.ratePerSender} msg/s per sender for ${params.sendSeconds} s`,
-    parameters: { stormMode: String(vars.stormMode ?? 'transport') },
+    parameters: {
+      stormMode: String(vars.stormMode ?? 'transport'),
+      outageSeconds: Number(vars.outageSeconds ?? 2),
+      ...(vars.stormMode === 'instance' ? {} : { reconnectSpreadSeconds: Number(vars.reconnectSpreadSeconds ?? DEFAULT_RECONNECT_SPREAD_SECONDS) }),
+    },
   }),
   // With the target's Redis declared, users its bookkeeping still lists online after the run are stale.
   thresholdsFor: (config) => (config.capabilities.redis ? ['presence.stale_online == 0'] : []),
@@ -107,8 +117,13 @@ export function stormConsoleSection(report: LoadReport, c: ChalkInstance): strin
       ? `; cut with their sender ${n('storm.cut_at_crash')} (deliveries not received of messages due within 1 s of the storm from a sender it cut: Kraken has no history event to tell a stored one from a dropped one)`
       : `; cut at the crash ${n('storm.cut_at_crash')} (stored by the killed instance just before it died, its broadcast never left: fetched by messages:sync at the end)`
     : '';
+  const spread = report.parameters.reconnectSpreadSeconds;
+  const outage = Number(report.parameters.outageSeconds ?? 2);
   return [
     c.bold('storm'),
+    ...(typeof spread === 'number'
+      ? [`  retries: senders after socket.io-client's randomized 125-375 ms; receivers after the ${outage} s outage, ${spread > 0 ? `spread uniformly over ${spread} s (randomized backoff, --reconnect-spread)` : 'all in the same tick (--reconnect-spread 0)'}`]
+      : []),
     `  disconnected ${n('reconnect.disconnected')}, reconnected ${n('reconnect.reconnected')}, ${warn(n('reconnect.failed'), `failed ${n('reconnect.failed')}`)}${rejoinFailed}; ${kraken ? 'rejoined with joinAll and presenceOnline (Kraken has no session recovery)' : `sessions recovered by Socket.IO ${n('reconnect.recovered')} (${share}%)`}`,
     `  messages sent during the outage ${n('storm.sent_during_outage')}; missed live ${n('storm.missed_live')}: ${recovery}; sends skipped while the sender was down ${n('storm.sent_while_disconnected_skipped')}${unconfirmed}${cut}`,
     `  presence afterwards: ${warn(n('presence.stale_offline'), `peers seen offline while connected ${n('presence.stale_offline')}`)}${v['presence.stale_online'] !== undefined ? `, ${warn(v['presence.stale_online'], `users still online after leaving ${v['presence.stale_online']}`)}` : ''}${kraken ? `; world mates seen online at the end ${n('presence.peers_online')}` : ''}`,

@@ -1,9 +1,8 @@
 import type { ChalkInstance } from 'chalk';
 import type { LoadReport } from '../../model/load.js';
 import { ms } from '../../report/load-console.js';
-import { UsageError } from '../../errors.js';
 import { stepRates } from '../throughput-vu.js';
-import { commonVariables, type LoadScenario } from './types.js';
+import { commonVariables, refuseStormFlags, type LoadScenario } from './types.js';
 
 /**
  * throughput.yml: senders step through rising offered rates, every message acknowledged. --rate is the
@@ -14,7 +13,7 @@ export const throughputScenario: LoadScenario = {
   prefix: 'throughput',
   defaultThresholds: ['throughput.ack_timeout == 0', 'vusers.failed == 0'],
   checkFlags(flags) {
-    if (flags.storm) throw new UsageError('--storm applies to the reconnection-storm scenario only');
+    refuseStormFlags(flags);
   },
   variables(flags) {
     const out = commonVariables(flags);

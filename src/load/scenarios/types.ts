@@ -4,6 +4,8 @@ import type { LoadReport } from '../../model/load.js';
 import type { ReferenceGateway } from '../../reference/launcher.js';
 import type { PlanAnnouncement } from '../artillery-run.js';
 import type { FanoutParameters } from '../plan.js';
+import { UsageError } from '../../errors.js';
+import { parseSourceAddresses } from '../source-addresses.js';
 
 /** The command line a scenario reads (the part of `gatecheck load`'s flags that shape the plan). */
 export interface ScenarioFlags {
@@ -14,8 +16,10 @@ export interface ScenarioFlags {
   ramp?: number;
   settle?: number;
   storm?: 'transport' | 'instance';
+  /** Transport storm: seconds over which the receivers' retries spread after the outage. */
+  reconnectSpread?: number;
   engine?: string;
-  /** Local addresses to spread client sockets over (Kraken scenarios): a range, a list or a count. */
+  /** Local addresses to spread client sockets over: a range, a list or a count. */
   sourceAddresses?: string;
 }
 
@@ -69,12 +73,23 @@ export interface LoadScenario {
   afterRun?(plan: PlanAnnouncement, run: ScenarioRun): Promise<Record<string, number>>;
 }
 
-/** The knobs every scenario shares: connections, ramp, settle. */
+/** The knobs every scenario shares: connections, ramp, settle, source addresses (a bad spec is a usage error). */
 export function commonVariables(flags: ScenarioFlags): Record<string, number | string> {
   const out: Record<string, number | string> = {};
   const connections = flags.connections ?? flags.vus;
   if (connections !== undefined) out.connections = connections;
   if (flags.ramp !== undefined) out.rampSeconds = flags.ramp;
   if (flags.settle !== undefined) out.settleSeconds = flags.settle;
+  if (flags.sourceAddresses !== undefined) {
+    const parsed = parseSourceAddresses(flags.sourceAddresses);
+    if (typeof parsed === 'string') throw new UsageError(`--source-addresses: ${parsed}`);
+    out.sourceAddresses = flags.sourceAddresses;
+  }
   return out;
+}
+
+/** The storm's flags on a scenario that has no storm: a usage error. */
+export function refuseStormFlags(flags: ScenarioFlags): void {
+  if (flags.storm) throw new UsageError('--storm applies to the reconnection-storm scenario only');
+  if (flags.reconnectSpread !== undefined) throw new UsageError('--reconnect-spread applies to the reconnection-storm scenario only');
 }

@@ -26,8 +26,15 @@ export function stormSection(r: LoadReport): Html {
   const n = (name: string) => v[name] ?? 0;
   const reconnect = r.metrics.histograms['reconnect.time_ms'];
   // No percentile above the max: an older run's DDSketch summary could say so.
+  const handshake = r.metrics.histograms['reconnect.handshake_ms'];
+  const spread = r.parameters.reconnectSpreadSeconds;
   const reconnectFacts: Fact[] = reconnect
-    ? [...(['p50', 'p95', 'p99'] as const).map((k): Fact => [k, fmtMs(Math.min(reconnect[k], reconnect.max))]), ['max', fmtMs(reconnect.max)]]
+    ? [
+        ...(['p50', 'p95', 'p99'] as const).map((k): Fact => [k, fmtMs(Math.min(reconnect[k], reconnect.max))]),
+        ['max', fmtMs(reconnect.max)],
+        ...(handshake ? [['its last retry (attempt → ready) p99', fmtMs(Math.min(handshake.p99, handshake.max))] as Fact] : []),
+        ...(typeof spread === 'number' ? [['receivers\' retries spread after the outage', spread > 0 ? `${spread} s` : 'none (one tick)'] as Fact] : []),
+      ]
     : [['no client reconnected', '—', true]];
   const kraken = r.parameters.dialect === 'kraken';
   const sessions: Fact[] = [

@@ -83,6 +83,7 @@ export function generatorTable(g: GeneratorHealth): Html {
     ...(g.sendLagP99Ms !== undefined ? [['Senders behind schedule p99', fmtMs(g.sendLagP99Ms)] as [string, string]] : []),
     ['CPU average', `${fmtNum(g.cpuPct)}% of a core`],
     ['CPU peak', `${fmtNum(g.cpuPeakPct)}% of a core`],
+    ...(g.cpuWaitPct !== undefined ? [['Waited for a CPU', `${fmtNum(g.cpuWaitPct)}% of its ready time`] as [string, string]] : []),
     ['File descriptors peak / limit', `${fmtNum(g.fdPeak)} / ${fmtNum(g.fdLimit)}${fdShare}`],
     ['Saturated', g.saturated ? 'yes: results invalid' : 'no'],
   ];

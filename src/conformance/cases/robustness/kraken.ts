@@ -10,8 +10,8 @@ export const krakenRobustness: RobustnessTarget = {
   async canaryPair(ctx: CaseContext, instance: number): Promise<CanaryPair> {
     const { k, world } = await scene(ctx);
     const [sender, receiver] = await Promise.all([
-      k.connectAs(world.users.owner, { instance, label: `canary-owner@${instance}` }),
-      k.connectAs(world.users.member, { instance, label: `canary-member@${instance}` }),
+      k.connectAs(world.users.owner, { instance, label: 'canary-owner' }),
+      k.connectAs(world.users.member, { instance, label: 'canary-member' }),
     ]);
     await joinAll(ctx, sender, world, 'owner');
     await joinAll(ctx, receiver, world, 'member');
