@@ -34,6 +34,15 @@ export interface Offender {
   invalidOfSize(bytes: number): Record<string, unknown>;
   /** A valid message whose server-kept object (chat metadata, a Kraken span) holds `key: value` as an own property. */
   withField(text: string, key: string, value: unknown): Record<string, unknown>;
+  /** The offender's user id, as presence events name it. */
+  userId: string;
+  /** A client the server tells when the offender goes offline, and the (documented) event it is told with. */
+  presenceWatcher(): Promise<PresenceWatcher>;
+}
+
+export interface PresenceWatcher {
+  probe: Probe;
+  offlineEvent: string;
 }
 
 /** An object with `key` as an own property, even for "__proto__" (a literal would set the prototype instead). */
