@@ -9,7 +9,8 @@ import { runMutants, type MutantResult, type MutantsReport } from '../src/mutant
 /**
  * The robustness suite proves itself on both reference gateways: the healthy ones pass every attack,
  * and each robustness mutant (no payload cap, any namespace accepted, a crash on a non-string id,
- * prototype pollution, a flood that starves, an unbounded per-socket queue) is killed by its own
+ * prototype pollution, a flood that starves, an unbounded per-socket queue, a per-user socket cap that
+ * leaks, a handshake path that starves, a heartbeat effectively off) is killed by its own
  * case, failing twice (the second time on a restarted instance when the first attack killed it).
  */
 describe('robustness suite: the healthy reference gateways survive every attack, each mutant is killed by its own', () => {
