@@ -10,7 +10,8 @@ import { runMutants, type MutantResult, type MutantsReport } from '../src/mutant
  * The robustness suite proves itself on both reference gateways: the healthy ones pass every attack,
  * and each robustness mutant (no payload cap, any namespace accepted, a crash on a non-string id,
  * prototype pollution, a flood that starves, an unbounded per-socket queue, a token cache that skips exp,
- * membership cached per socket) is killed by its own case, failing twice (the second time on a restarted
+ * membership cached per socket, a per-user socket cap that leaks, a handshake path that starves, a
+ * heartbeat effectively off) is killed by its own case, failing twice (the second time on a restarted
  * instance when the first attack killed it).
  */
 describe('robustness suite: the healthy reference gateways survive every attack, each mutant is killed by its own', () => {
@@ -18,7 +19,7 @@ describe('robustness suite: the healthy reference gateways survive every attack,
 
   const prove = (module: DialectModule, report: MutantsReport) => {
     const expected = mutantsOfSuite(module.mutants.list, 'robustness');
-    expect(expected.map((m) => m.name)).toEqual(['robust-no-payload-cap', 'robust-any-namespace', 'robust-crash-on-odd-id', 'robust-proto-pollution', 'robust-flood-starves', 'robust-unbounded-queue', 'robust-token-cache', 'robust-membership-cached']);
+    expect(expected.map((m) => m.name)).toEqual(['robust-no-payload-cap', 'robust-any-namespace', 'robust-crash-on-odd-id', 'robust-proto-pollution', 'robust-flood-starves', 'robust-unbounded-queue', 'robust-token-cache', 'robust-membership-cached', 'robust-socket-cap-leak', 'robust-handshake-starves', 'robust-heartbeat-off']);
     expect(report.healthy.notPassed, `${module.name}: the healthy gateway`).toEqual([]);
     expect(report.healthy.summary.passed + report.healthy.passedOnlyAlone.length).toBe(module.robustness.length);
     expect(report.mutants.filter((m) => !m.killed).map(why), `${module.name}: mutants not killed`).toEqual([]);

@@ -24,6 +24,10 @@ export interface RawSession {
   until(check: () => boolean, ms: number): Promise<boolean>;
   /** Stops reading from the socket (a client that never reads): the server's writes pile up on its side. */
   stopReading(): void;
+  /** Reads again after stopReading: what the server sent meanwhile, its close included. */
+  resumeReading(): void;
+  /** Leaves as a client library does: a Socket.IO DISCONNECT, then the transport closed in order (a client disconnect, not a lost connection). */
+  leave(): Promise<void>;
   close(): void;
 }
 
@@ -44,6 +48,13 @@ export const connectPacket = (auth: unknown, nsp = '/') => `40${nsp === '/' ? ''
 
 /** A Socket.IO EVENT packet: "42" [ack id] JSON array. */
 export const eventPacket = (event: string, payload: unknown, ackId?: number) => `42${ackId ?? ''}${JSON.stringify([event, payload])}`;
+
+/** The heartbeat the server announced in its open packet: it drops a client silent for pingInterval + pingTimeout. */
+export function heartbeatOf(s: RawSession): { pingInterval: number; pingTimeout: number } | undefined {
+  const open = s.received.find((p) => p.startsWith('0{'));
+  const { pingInterval, pingTimeout } = (open ? JSON.parse(open.slice(1)) : {}) as { pingInterval?: unknown; pingTimeout?: unknown };
+  return typeof pingInterval === 'number' && typeof pingTimeout === 'number' ? { pingInterval, pingTimeout } : undefined;
+}
 
 const isEnd = (packet: string) => packet === '1' || packet === '41' || packet.startsWith('41{');
 
@@ -133,6 +144,11 @@ function openWebSocket(opts: RawSessionOptions): Promise<RawSession> {
     endsWithin: (ms) => rec.endsWithin(ms),
     until: (check, ms) => rec.until(() => check() || undefined, ms).then(Boolean),
     stopReading: () => (ws as unknown as { _socket?: { pause(): void } })._socket?.pause(),
+    resumeReading: () => (ws as unknown as { _socket?: { resume(): void } })._socket?.resume(),
+    async leave() {
+      await session.send('41');
+      if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+    },
     close: () => ws.terminate(),
   };
   return rec.waitFor((p) => p.startsWith('0{'), opts.timeoutMs).then((open) => {
@@ -168,8 +184,9 @@ async function openPolling(opts: RawSessionOptions): Promise<RawSession> {
   const sid = String((JSON.parse(open.body.slice(1)) as { sid?: unknown }).sid);
   const url = engineUrl(opts, sid);
   let closed = false;
+  let paused = false;
   const poll = async () => {
-    while (!closed && !rec.endedBy) {
+    while (!closed && !paused && !rec.endedBy) {
       try {
         // A long poll waits up to the server's pingInterval; the server's ping is answered like any packet.
         const answer = await http(url, 'GET', undefined, 60_000);
@@ -203,7 +220,16 @@ async function openPolling(opts: RawSessionOptions): Promise<RawSession> {
     endsWithin: (ms) => rec.endsWithin(ms),
     until: (check, ms) => rec.until(() => check() || undefined, ms).then(Boolean),
     stopReading: () => {
-      closed = true;
+      paused = true;
+    },
+    resumeReading() {
+      if (!paused) return;
+      paused = false;
+      void poll();
+    },
+    async leave() {
+      await session.send('41');
+      session.close();
     },
     close() {
       if (closed) return;

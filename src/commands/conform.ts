@@ -26,6 +26,7 @@ import { Sink } from '../report/sink.js';
 import { secrets } from '../secrets/redactor.js';
 import { resolveSecretsOf } from './secrets.js';
 import { resolveTarget, type TargetFlags } from './target-options.js';
+import { robustnessGatewayArgs } from '../reference/target.js';
 
 export interface ConformFlags extends TargetFlags {
   strict?: boolean;
@@ -51,7 +52,9 @@ export async function conformCommand(flags: ConformFlags, logger: Logger): Promi
   const baseline = flags.baseline ? await loadBaseline(flags.baseline) : undefined;
   // Without a target config the dialect is the flag's: refuse before starting a reference gateway for nothing.
   if (flags.ttlWait && !flags.target && flags.dialect !== 'kraken') throw ttlWaitMisused();
-  const target = await resolveTarget(flags, logger);
+  // The bundled gateway attacked by the robustness suite drops silent connections within seconds (half-open).
+  const attacked = flags.filter?.some((f) => f.startsWith('robustness')) ?? false;
+  const target = await resolveTarget(flags, logger, attacked ? { extraArgs: robustnessGatewayArgs(dialectModule(flags.dialect ?? 'chat-service')) } : {});
   try {
     if (baseline?.dialect && baseline.dialect !== target.config.dialect) throw new UsageError(`baseline ${baseline.file} is for dialect ${baseline.dialect}, the target speaks ${target.config.dialect}`);
     secrets.add(...target.secrets, ...resolveSecretsOf(target.config));

@@ -51,6 +51,8 @@ const robustnessLimits = z
     maxPayloadBytes: z.number().int().positive().default(1_000_000),
     /** The most the target's RSS may grow under the slow-reader attack. */
     rssGrowthMb: z.number().positive().default(25),
+    /** The longest the target may hold a connection that went silent (pingInterval + pingTimeout, as its handshake announces them); the half-open case waits that long. */
+    maxHalfOpenMs: z.number().int().positive().default(90_000),
   })
   .prefault({});
 

@@ -70,7 +70,7 @@ limits:
   concurrency: 8
   connectsPerSecond: 0   # 0 = no connection-rate limit declared
   # The robustness suite (--filter robustness; it attacks the target, never run it against production):
-  # robustness: { scale: 1, canaryLatencyMs: 5000, maxPayloadBytes: 1000000, rssGrowthMb: 25 }
+  # robustness: { scale: 1, canaryLatencyMs: 5000, maxPayloadBytes: 1000000, rssGrowthMb: 25, maxHalfOpenMs: 90000 }
 `;
 
 /** What `gatecheck init --dialect kraken` writes. */

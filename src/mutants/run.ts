@@ -10,7 +10,7 @@ import { deviationRecognised, type MutantResult, type MutantVerdict, type Mutant
 
 export { deviationRecognised, type MutantResult, type MutantsReport };
 import type { ProvidedRedis } from '../reference/redis-provider.js';
-import { provideReferenceRedis, startReferenceTarget } from '../reference/target.js';
+import { provideReferenceRedis, robustnessGatewayArgs, startReferenceTarget } from '../reference/target.js';
 import { TargetError, UsageError } from '../errors.js';
 
 /**
@@ -59,7 +59,7 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
     const refused = provided.find((p): p is PromiseRejectedResult => p.status === 'rejected');
     if (refused) throw refused.reason;
     const runAgainst = async (redisUrl: string | undefined, mutant?: string) => {
-      const start = () => startReferenceTarget({ module: opts.module, redisUrl, mutant, logger: opts.logger });
+      const start = () => startReferenceTarget({ module: opts.module, redisUrl, mutant, logger: opts.logger, ...(suite === 'robustness' ? { extraArgs: robustnessGatewayArgs(opts.module) } : {}) });
       // A gateway slow to start on a busy machine (the launcher waits 10 s for READY) is tried twice more.
       const retry = (err: unknown) => (err instanceof TargetError ? start() : Promise.reject(err));
       const target = await start().catch(retry).catch(retry);

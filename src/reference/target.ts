@@ -27,6 +27,14 @@ export function provideReferenceRedis(opts: { redisUrl?: string; logger?: RedisP
   return provideRedis(opts);
 }
 
+/**
+ * The reference gateway's flags for the robustness suite: a ping every second and a 3 s timeout, so
+ * the half-open case waits at most 4 s for a silent connection to be dropped, not the documented 85 s.
+ */
+export function robustnessGatewayArgs(module: DialectModule): string[] {
+  return [...(module.reference.extraArgs ?? []), '--heartbeat', '1000/3000'];
+}
+
 /** Starts a dialect's reference gateway: two instances through Redis when one can be had, else one in memory. */
 export async function startReferenceTarget(opts: {
   module: DialectModule;

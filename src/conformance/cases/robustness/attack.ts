@@ -32,10 +32,10 @@ export class Attack {
     return Math.max(1, Math.round(n * this.limits.scale));
   }
 
-  /** A bare Engine.IO session on the first instance. */
-  async session(transport: RawTransport = 'websocket'): Promise<RawSession> {
+  /** A bare Engine.IO session on the first instance, open within timeoutMs (default timeouts.connectMs). */
+  async session(transport: RawTransport = 'websocket', timeoutMs = this.ctx.config.timeouts.connectMs): Promise<RawSession> {
     const { config } = this.ctx;
-    const s = await openRawSession({ url: config.instances[0].url, path: config.socketPath, transport, timeoutMs: config.timeouts.connectMs });
+    const s = await openRawSession({ url: config.instances[0].url, path: config.socketPath, transport, timeoutMs });
     this.sessions.push(s);
     return s;
   }

@@ -29,8 +29,10 @@ export const chatServiceRobustness: RobustnessTarget = {
       message: (text, extra = {}) => ({ conversationId, content: text, ...extra }),
       invalidOfSize: (bytes) => ({ conversationId, content: 'x'.repeat(Math.max(0, bytes - 60)) }),
       withField: (text, key, value) => ({ conversationId, content: text, metadata: ownField(key, value) }),
+      userId: off.id,
+      // The other participant of the offender's conversation hears its user:offline.
+      presenceWatcher: async () => ({ probe: await ctx.connect(peer), offlineEvent: 'user:offline' }),
       auth: {
-        userId: off.id,
         code: 'UNAUTHORIZED',
         // Step 4.10 authenticates in handleConnection only; the WsAuthGuard of Step 4.6 is on no handler.
         expectHandshakeRefused: (token, what, label) => expectHandshakeRejected(ctx, { via: 'auth', token, what }, label),

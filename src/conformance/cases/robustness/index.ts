@@ -6,6 +6,8 @@ import { packetAttack } from './packets.js';
 import { oddValuesAttack, oversizedAttack, prototypeAttack } from './payloads.js';
 import type { RobustnessTarget } from './target.js';
 import { floodAttack, slowReaderAttack } from './volume.js';
+import { handshakeFloodAttack, manySocketsAttack } from './connections.js';
+import { halfOpenAttack } from './half-open.js';
 import { tokenReplayAttack } from './token-replay.js';
 import { removedMemberAttack } from './removed-member.js';
 
@@ -22,6 +24,9 @@ function robustnessCases(target: RobustnessTarget): CaseDef[] {
     hostileCase(target, 'prototype-keys', '__proto__ and constructor.prototype keys: no other client\'s data changes', prototypeAttack),
     hostileCase(target, 'event-flood', 'One socket floods 1,500 messages in 2 s: the rate limit refuses them and the canaries stay served', floodAttack),
     hostileCase(target, 'slow-reader', 'A client that sends 64 MB and never reads: the target\'s RSS stays within the bound', slowReaderAttack, ['processMemory']),
+    hostileCase(target, 'many-sockets', 'One user opens 200 sockets at once and closes them all: a peer is told the user went offline (nothing kept for them)', manySocketsAttack),
+    hostileCase(target, 'handshake-flood', '300 handshakes in 1 s, a third with a wrongly signed token: invalid ones refused, valid ones accepted or rate limited, none unanswered', handshakeFloodAttack),
+    hostileCase(target, 'half-open', 'A connection that goes silent without closing: dropped after the announced heartbeat, the user reported offline', halfOpenAttack),
     hostileCase(target, 'token-replay', 'Three sessions on a token that expires 1-2 s in; then three handshakes replay it: refused, and the old sessions\' events refused if the target re-checks the token', tokenReplayAttack, ['expiredTokens']),
     hostileCase(target, 'removed-member', 'A member removed from a room while it talks: nothing of the room reaches it afterwards, its sends are refused', removedMemberAttack(target)),
   ];

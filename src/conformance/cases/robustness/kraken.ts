@@ -26,7 +26,7 @@ export const krakenRobustness: RobustnessTarget = {
   },
 
   async offender(ctx: CaseContext): Promise<Offender> {
-    const { world } = await scene(ctx);
+    const { k, world } = await scene(ctx);
     const where = { channelId: world.channels.general };
     const userId = world.users.owner;
     return {
@@ -37,8 +37,10 @@ export const krakenRobustness: RobustnessTarget = {
       // spans must be an array of spans: a long string there is refused whatever its length.
       invalidOfSize: (bytes) => ({ ...s.sendPayload(where, ''), spans: 'x'.repeat(Math.max(0, bytes - 120)) }),
       withField: (text, key, value) => s.sendPayload(where, text, { spans: [{ ...s.textSpan(text), ...ownField(key, value) }] }),
+      userId,
+      // userOffline goes to every client: the world's member hears it.
+      presenceWatcher: async () => ({ probe: await k.connectAs(world.users.member, { label: 'presence-watcher' }), offlineEvent: 'userOffline' }),
       auth: {
-        userId,
         code: 'AUTH_FAILED',
         everyEvent:
           'events.md has WsJwtAuthGuard verify the handshake token on every guarded event ("All events require valid JWT token"); ' +

@@ -37,12 +37,15 @@ export interface Offender {
   invalidOfSize(bytes: number): Record<string, unknown>;
   /** A valid message whose server-kept object (chat metadata, a Kraken span) holds `key: value` as an own property. */
   withField(text: string, key: string, value: unknown): Record<string, unknown>;
+  /** The offender's user id, as presence events name it. */
+  userId: string;
+  /** A client the server tells when the offender goes offline, and the (documented) event it is told with. */
+  presenceWatcher(): Promise<PresenceWatcher>;
   auth: OffenderAuth;
 }
 
 /** How the dialect authenticates the offender's user (token-replay). */
 export interface OffenderAuth {
-  userId: string;
   /** The error code a bad token is refused with (UNAUTHORIZED, AUTH_FAILED). */
   code: string;
   /** Where the dialect's document has the token verified on every event too; undefined when only on connect. */
@@ -70,6 +73,11 @@ export interface RemovalScene {
   expectDenied(outcome: Outcome, what: string): void;
   /** What the document tells each removed socket (chat-service: conversation:removed); Kraken tells it nothing. */
   notice?: { event: string; where(payload: unknown): boolean };
+}
+
+export interface PresenceWatcher {
+  probe: Probe;
+  offlineEvent: string;
 }
 
 /** An object with `key` as an own property, even for "__proto__" (a literal would set the prototype instead). */

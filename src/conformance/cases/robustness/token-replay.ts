@@ -25,7 +25,7 @@ export async function tokenReplayAttack(a: Attack): Promise<void> {
   const { auth } = offender;
   const exp = Math.ceil((Date.now() + MIN_VALID_MS) / 1000);
   const expiresAt = exp * 1000;
-  const token = await ctx.env.tokens.expiringAt!(auth.userId, exp);
+  const token = await ctx.env.tokens.expiringAt!(offender.userId, exp);
   const sessions = await Promise.all(Array.from({ length: SESSIONS }, () => a.authenticated('websocket', token)));
   const before = await Promise.all(sessions.map((s, i) => post(a, s, `before ${i + 1}`, 300 + i)));
   const refused = before.find((answer) => answer.kind === 'error' || answer.kind === 'ended');

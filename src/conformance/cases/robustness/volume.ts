@@ -1,5 +1,5 @@
 import { readRss, type MemorySource } from '../../../client/process-memory.js';
-import { eventPacket } from '../../../client/raw-session.js';
+import { eventPacket, type RawSession } from '../../../client/raw-session.js';
 import type { Attack } from './attack.js';
 import { isErrorEvent } from './verdicts.js';
 
@@ -66,10 +66,22 @@ const SLOW_READER_BYTES = 256 * 1024;
  * over the 200 must not grow past the bound, whatever it queues for that client.
  */
 export async function slowReaderAttack(a: Attack): Promise<void> {
-  const { ctx, offender } = a;
+  const { ctx } = a;
   const source: MemorySource = ctx.config.instances[0];
   const s = await a.authenticated();
   s.stopReading();
+  // Alive, just not reading: it answers the heartbeat blind (an unasked pong), so a short heartbeat ends
+  // nothing here; the half-open case is the silent client.
+  const heartbeat = setInterval(() => void s.send('3'), 500);
+  try {
+    await slowReads(a, s, source);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function slowReads(a: Attack, s: RawSession, source: MemorySource): Promise<void> {
+  const { ctx, offender } = a;
   const count = a.scaled(SLOW_READER_PAYLOADS);
   const packet = eventPacket(offender.sendEvent, offender.invalidOfSize(SLOW_READER_BYTES));
   // A quarter first, before the baseline: the heap the target grows to parse such payloads once is not a queue.
