@@ -60,7 +60,7 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
     if (refused) throw refused.reason;
     const runAgainst = async (redisUrl: string | undefined, mutant?: string) => {
       const start = () => startReferenceTarget({ module: opts.module, redisUrl, mutant, logger: opts.logger, ...(suite === 'robustness' ? { extraArgs: robustnessGatewayArgs(opts.module) } : {}) });
-      // A gateway slow to start on a busy machine (the launcher waits 10 s for READY) is tried twice more.
+      // A gateway slow to start on a busy machine (the launcher waits 30 s for READY) is tried twice more.
       const retry = (err: unknown) => (err instanceof TargetError ? start() : Promise.reject(err));
       const target = await start().catch(retry).catch(retry);
       try {
