@@ -31,8 +31,10 @@ describe('robustness suite: the healthy reference gateways survive every attack,
   it('chat-service and kraken, in parallel', async () => {
     const logger = createLogger('silent');
     const [chat, kraken] = await Promise.all([
-      runMutants({ module: chatServiceModule, suite: 'robustness', parallel: 1, logger }),
-      runMutants({ module: krakenModule, suite: 'robustness', parallel: 1, logger }),
+      // Each healthy gateway is attacked alone first (healthyFirst, the robustness default); then two
+      // mutants at a time per dialect: contention can only make a mutant fail sooner.
+      runMutants({ module: chatServiceModule, suite: 'robustness', parallel: 2, logger }),
+      runMutants({ module: krakenModule, suite: 'robustness', parallel: 2, logger }),
     ]);
     prove(chatServiceModule, chat);
     prove(krakenModule, kraken);

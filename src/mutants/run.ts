@@ -36,6 +36,12 @@ export interface MutantsOptions {
   redisUrl?: string;
   /** Reference gateways tested at once, each with its own Redis (default: the CPU count, at most 3; 1 with a given redisUrl). */
   parallel?: number;
+  /**
+   * Run the healthy gateway alone before any mutant (every worker then takes mutants): its verdict is
+   * not shared with mutants that burn CPU, and more workers only make a mutant more likely to fail.
+   * Default: on for the robustness suite (its mutants flood and starve), off for conformance.
+   */
+  healthyFirst?: boolean;
   logger: Logger;
   onMutantDone?(r: MutantResult, index: number, total: number): void;
 }
@@ -96,9 +102,13 @@ export async function runMutants(opts: MutantsOptions): Promise<MutantsReport> {
     let done = 0;
     let healthy: { report: ConformanceReport; rerun: ReadonlyMap<string, CaseStatus> } | undefined;
     let failed = false;
+    const healthyFirst = opts.healthyFirst ?? suite === 'robustness';
+    const healthyDone = healthyFirst ? runAgainst(redises[0].url).then((h) => void (healthy = h)) : Promise.resolve();
+    healthyDone.catch(() => undefined);
     const settled = await Promise.allSettled(
       redises.map(async (redis, w) => {
-        if (w === 0) healthy = await runAgainst(redis.url);
+        if (healthyFirst) await healthyDone;
+        else if (w === 0) healthy = await runAgainst(redis.url);
         while (next < selected.length && !failed) {
           const i = next++;
           results[i] = await judge(selected[i], redis);

@@ -20,7 +20,9 @@ const SHORT = ['--connections', '16', '--rate', '5', '--duration', '2', '--allow
 const SENT = 4 * 10;
 const sum = (periods: Array<{ counters: Record<string, number> }>, name: string) => periods.reduce((a, p) => a + (p.counters[name] ?? 0), 0);
 
-describe('gatecheck load fanout (real Artillery runs against the reference gateway, two instances, Redis)', () => {
+// The runs are mostly waiting (connecting, settling, sending, draining): they run side by side, each on
+// its own gateway and Redis, and judge deliveries, not latency.
+describe.concurrent('gatecheck load fanout (real Artillery runs against the reference gateway, two instances, Redis)', () => {
   it('counts every delivery, splits latency by instance, and writes report.json, artillery.json and report.html', async () => {
     const out = join(dir, 'healthy');
     const run = await runCli(['load', 'fanout', ...SHORT, '--report-dir', out, '--json'], { timeoutMs: 120_000 });
