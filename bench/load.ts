@@ -703,7 +703,7 @@ function print(steps: Step[], instances: number): void {
   const steady = steps.filter((s) => s.artillery.steady && s.bare.steady).map((s) => ({ n: s.connections, p50: s.artillery.steady!.p50 / s.bare.steady!.p50, p99: s.artillery.steady!.p99 / s.bare.steady!.p99 }));
   if (steady.length) {
     const ok = steady.filter((r) => within(r.p50) && within(r.p99)).map((r) => r.n);
-    line(`  in one steady 10 s period of sending: ${steady.map((r) => `${r.n}: p50 ${fmt(r.p50, 2)} p99 ${fmt(r.p99, 2)}`).join('; ')} -> ${met(ok.length === steady.length)}${ok.length && ok.length < steady.length ? ` (only at ${ok.join(', ')})` : ''}`);
+    line(`  in one steady reporting period of sending: ${steady.map((r) => `${r.n}: p50 ${fmt(r.p50, 2)} p99 ${fmt(r.p99, 2)}`).join('; ')} -> ${met(ok.length === steady.length)}${ok.length && ok.length < steady.length ? ` (only at ${ok.join(', ')})` : ''}`);
   }
   line('  (latencies are whole milliseconds, Date.now() on both sides: at a 2 ms p50, one millisecond is 50%)');
   const fidelity = steps.map((s) => {
