@@ -9,6 +9,23 @@ import type { Offender, RobustnessTarget } from './target.js';
 
 const robustness = suiteCase('robustness');
 
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/**
+ * Calls `each` for 0..total-1 in `batches` equal batches spread evenly over `spanMs`, awaiting each
+ * batch, until `stop` says so; resolves with the milliseconds it took.
+ */
+export async function inBatches(total: number, batches: number, spanMs: number, each: (i: number) => unknown, stop = () => false): Promise<number> {
+  const started = performance.now();
+  for (let b = 0; b < batches && !stop(); b++) {
+    const batch: unknown[] = [];
+    for (let i = Math.floor((b * total) / batches); i < Math.floor(((b + 1) * total) / batches); i++) batch.push(each(i));
+    await Promise.all(batch);
+    await sleep(((b + 1) * spanMs) / batches - (performance.now() - started));
+  }
+  return performance.now() - started;
+}
+
 /** How long the canaries run before and after the attack. */
 const BASELINE_MS = 800;
 const RECOVERY_MS = 800;

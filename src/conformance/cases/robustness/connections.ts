@@ -2,10 +2,9 @@ import { errorMessage } from '../../../errors.js';
 import { refusalOf, type Refusal } from '../../../client/refusal.js';
 import { summarize } from '../../../client/timeline.js';
 import { connectPacket, type RawSession } from '../../../client/raw-session.js';
-import type { Attack } from './attack.js';
+import { inBatches, type Attack } from './attack.js';
 import { isErrorEvent } from './verdicts.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One CONNECT of the offender's user on an Engine.IO session of its own. */
 interface Attempt {
@@ -120,14 +119,11 @@ export async function handshakeFloodAttack(a: Attack): Promise<void> {
   const invalidToken = await ctx.env.tokens.wrongSignature(offender.userId);
   const pending: Array<Promise<Attempt>> = [];
   const started = performance.now();
-  for (let b = 0; b < BATCHES; b++) {
-    for (let i = Math.floor((b * total) / BATCHES); i < Math.floor(((b + 1) * total) / BATCHES); i++) {
-      const valid = i % 3 !== 2;
-      pending.push(attempt(a, valid ? offender.token : invalidToken, valid));
-    }
-    const due = ((b + 1) * FLOOD_MS) / BATCHES - (performance.now() - started);
-    if (due > 0) await sleep(due);
-  }
+  // Each batch only starts its handshakes: they are awaited together afterwards.
+  await inBatches(total, BATCHES, FLOOD_MS, (i) => {
+    const valid = i % 3 !== 2;
+    pending.push(attempt(a, valid ? offender.token : invalidToken, valid));
+  });
   const attempts = await Promise.all(pending);
   await settle(a, attempts);
   const floodMs = Math.round(performance.now() - started);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eventPacket, type RawSession } from '../../../client/raw-session.js';
 import { summarize } from '../../../client/timeline.js';
-import type { Attack } from './attack.js';
+import { sleep, type Attack } from './attack.js';
 import { answerTo, describeAnswer, type Answer } from './verdicts.js';
 
 /** Sessions open on the token when it expires, and handshakes replaying it afterwards. */
@@ -11,7 +11,6 @@ const MIN_VALID_MS = 1000;
 /** How long after exp the replay starts: room for a target clock a little behind the harness's. */
 const AFTER_EXPIRY_MS = 500;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 /**
  * Three sessions open on a token that expires 1 to 2 s later, each with a message accepted. Half a

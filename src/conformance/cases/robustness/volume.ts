@@ -1,9 +1,8 @@
 import { readRss, type MemorySource } from '../../../client/process-memory.js';
 import { eventPacket, type RawSession } from '../../../client/raw-session.js';
-import type { Attack } from './attack.js';
+import { inBatches, sleep, type Attack } from './attack.js';
 import { isErrorEvent } from './verdicts.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** How long the flood lasts, and how many valid messages it sends in that time (scaled). */
 const FLOOD_MS = 2000;
@@ -19,18 +18,7 @@ export async function floodAttack(a: Attack): Promise<void> {
   const total = a.scaled(FLOOD_EVENTS);
   const s = await a.authenticated();
   const from = s.received.length;
-  const batches = 100;
-  const started = performance.now();
-  for (let b = 0; b < batches && !s.endedBy; b++) {
-    const sends: Array<Promise<void>> = [];
-    for (let i = Math.floor((b * total) / batches); i < Math.floor(((b + 1) * total) / batches); i++) {
-      sends.push(s.send(eventPacket(offender.sendEvent, offender.message(`gatecheck flood ${i}`), i + 1)));
-    }
-    await Promise.all(sends);
-    const due = ((b + 1) * FLOOD_MS) / batches - (performance.now() - started);
-    if (due > 0) await sleep(due);
-  }
-  const floodMs = performance.now() - started;
+  const floodMs = await inBatches(total, 100, FLOOD_MS, (i) => s.send(eventPacket(offender.sendEvent, offender.message(`gatecheck flood ${i}`), i + 1)), () => s.endedBy !== undefined);
   // Answers still on their way: until all came, the session ended, or the action timeout passed.
   let seen = from;
   let answers = 0;
