@@ -66,6 +66,7 @@ export class Probe {
   private readonly perWire = new Map<string, number>();
   private readonly overflow = new Map<string, number>();
   private seq = 0;
+  private barriers = 0;
   private disconnectReason?: string;
   private everConnected = false;
   /** Renamed events already reported for this probe (a name is one difference, however often used). */
@@ -356,6 +357,29 @@ export class Probe {
     const pong = ping.answerEvent ? this.waitForFirst([ping.answerEvent], timeoutMs, from).then((e) => e !== undefined) : new Promise<boolean>(() => {});
     const outcome = this.act(ping.event, ping.payload, timeoutMs).then((o) => o.kind === 'ack' || o.kind === 'error');
     return Promise.race([outcome, pong.then((got) => got || outcome)]);
+  }
+
+  /**
+   * A round trip any Socket.IO server answers, for dialects without a ping: a CONNECT, on this same
+   * connection, to a namespace the server does not have. Its CONNECT_ERROR (or CONNECT, where any
+   * namespace is accepted) is written after everything the server wrote to this connection before it
+   * read the packet. True once the answer came.
+   */
+  async namespaceRoundTrip(timeoutMs: number): Promise<boolean> {
+    if (!this.socket.connected) return false;
+    const nsp = this.socket.io.socket(`/gatecheck-barrier-${++this.barriers}`);
+    return new Promise<boolean>((resolve) => {
+      const done = (answered: boolean) => {
+        clearTimeout(timer);
+        nsp.removeAllListeners();
+        nsp.disconnect();
+        resolve(answered);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      nsp.once('connect_error', () => done(true));
+      nsp.once('connect', () => done(true));
+      nsp.connect();
+    });
   }
 
   /** Emits without waiting for anything (fire-and-forget clients). */

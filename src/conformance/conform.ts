@@ -5,7 +5,7 @@ import { assertReachable } from '../client/reachability.js';
 import { RestClient } from '../rest/client.js';
 import { createTokenSource } from '../auth/tokens.js';
 import { ConnectPacer, UserAllocator } from '../auth/users.js';
-import { detectPingAnswers } from './capabilities.js';
+import { detectRoundTrip } from './capabilities.js';
 import { runCases } from './runner.js';
 import type { CaseDef, CaseResult } from './types.js';
 import type { Profile } from '../profiles/profile.js';
@@ -58,7 +58,7 @@ export async function runConformance(opts: ConformOptions): Promise<ConformanceR
     users: new UserAllocator(tokens),
     pacer: new ConnectPacer(config.limits.connectsPerSecond),
   };
-  const env = { ...shared, pingAnswers: await detectPingAnswers(shared) };
+  const env = { ...shared, roundTrip: await detectRoundTrip(shared) };
   const cases = selectCases(opts.suite.cases, opts.filter, opts.suite.robustness);
   let done = 0;
   const results = await runCases({

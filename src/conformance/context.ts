@@ -12,6 +12,8 @@ import type { ConnectPacer, TestUser, UserAllocator } from '../auth/users.js';
 import { CaseGrading } from './grading.js';
 import { hitText, type Profile, type ProfileHit } from '../profiles/profile.js';
 
+export type RoundTrip = 'ping' | 'namespace' | 'none';
+
 /** Everything a run shares between its cases. */
 export interface RunEnvironment {
   config: TargetConfig;
@@ -20,8 +22,12 @@ export interface RunEnvironment {
   rest: RestClient;
   users: UserAllocator;
   pacer: ConnectPacer;
-  /** Asked once before any case (capabilities.ts): does the target answer pings? Without, barriers rely on grace alone. */
-  readonly pingAnswers: boolean;
+  /**
+   * Asked once before any case (capabilities.ts): the round trip that proves an observer has everything
+   * its instance wrote before it: the dialect's ping, a CONNECT to a namespace the server does not have,
+   * or none (barriers then rely on a longer grace window alone).
+   */
+  readonly roundTrip: RoundTrip;
   /** How the target differs from its document, when the config names a profile. */
   profile?: Profile;
 }
@@ -168,15 +174,18 @@ export class CaseContext extends CaseGrading {
   }
 
   /**
-   * Barrier for negative checks: a ping round trip on every observer's own connection (events the
-   * server emitted before answering are in), then a short grace window for cross-instance delivery.
+   * Barrier for negative checks: a round trip on every observer's own connection (events the server
+   * emitted before answering are in), then a short grace window for cross-instance delivery.
    */
   async barrier(observers: Probe[]): Promise<void> {
     const started = performance.now();
     const env = this.env;
-    if (env.pingAnswers) await Promise.all(observers.filter((p) => p.connected).map((p) => p.roundTrip(Math.min(1000, this.timeouts.actionMs))));
+    const timeoutMs = Math.min(1000, this.timeouts.actionMs);
+    const live = observers.filter((p) => p.connected);
+    if (env.roundTrip === 'ping') await Promise.all(live.map((p) => p.roundTrip(timeoutMs)));
+    if (env.roundTrip === 'namespace') await Promise.all(live.map((p) => p.namespaceRoundTrip(timeoutMs)));
     const grace = this.instanceCount > 1 ? this.timeouts.crossInstanceGraceMs : this.timeouts.graceMs;
-    const extra = env.pingAnswers ? grace : 4 * grace;
+    const extra = env.roundTrip === 'none' ? 4 * grace : grace;
     await new Promise((r) => setTimeout(r, extra));
     this.absenceMs += performance.now() - started;
   }

@@ -22,11 +22,12 @@ export async function runCases(opts: RunOptions): Promise<CaseResult[]> {
   const runDeadline = Date.now() + runMs;
   let targetDown: string | undefined;
   const results: CaseResult[] = new Array(opts.cases.length);
+  const order = startOrder(opts.cases, env);
   let next = 0;
 
   const worker = async () => {
-    while (next < opts.cases.length) {
-      const index = next++;
+    while (next < order.length) {
+      const index = order[next++];
       const def = opts.cases[index];
       opts.onCaseStart?.(def);
       log().debug({ case: def.id }, 'case start');
@@ -53,6 +54,16 @@ export async function runCases(opts: RunOptions): Promise<CaseResult[]> {
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, opts.cases.length) }, worker));
   return results;
+}
+
+/**
+ * The order cases start in (indexes into `cases`; results keep the declared order): the ones that wait
+ * out a long window (a TTL) first, longest first, so they overlap the rest instead of running alone at
+ * the end of the run.
+ */
+export function startOrder(cases: CaseDef[], env: Pick<RunEnvironment, 'config'>): number[] {
+  const waits = cases.map((c) => c.longWait?.(env.config)?.ms ?? 0);
+  return cases.map((_, i) => i).sort((a, b) => waits[b] - waits[a] || a - b);
 }
 
 async function runOne(def: CaseDef, env: RunEnvironment, strict: boolean, runDeadline: number): Promise<CaseResult> {
