@@ -33,8 +33,8 @@ describe('robustness suite: the healthy reference gateways survive every attack,
     const [chat, kraken] = await Promise.all([
       // Each healthy gateway is attacked alone first (healthyFirst, the robustness default); then two
       // mutants at a time per dialect: contention can only make a mutant fail sooner.
-      runMutants({ module: chatServiceModule, suite: 'robustness', parallel: 2, logger }),
-      runMutants({ module: krakenModule, suite: 'robustness', parallel: 2, logger }),
+      runMutants({ module: chatServiceModule, suite: 'robustness', parallel: 3, logger }),
+      runMutants({ module: krakenModule, suite: 'robustness', parallel: 3, logger }),
     ]);
     prove(chatServiceModule, chat);
     prove(krakenModule, kraken);

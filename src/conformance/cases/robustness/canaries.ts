@@ -66,6 +66,9 @@ export class Canaries {
   enter(phase: Phase): void {
     this.phase = phase;
     this.ctx.timeline.note(`canaries: ${phase} the attack`);
+    // An attack shorter than the interval, or timers late on a busy machine, would leave the attack
+    // with no canary message at all: the first goes out as it starts.
+    if (phase === 'during') this.tick();
   }
 
   private tick(): void {
