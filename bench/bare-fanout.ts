@@ -51,6 +51,8 @@ export interface BareFanoutResult {
   /** Actual emit -> receipt (fanout.emit_latency_ms) and emit -> ack (fanout.ack_ms). */
   emitLatencyMs: Percentiles;
   ackMs: Percentiles;
+  /** p99 of intended -> receipt per whole second after the first send (by receipt time), as report.json's 1 s periods. */
+  perSecondP99: number[];
   /** Intended -> receipt of the deliveries received within BARE_WINDOW (else the second half of sending). */
   windowLatencyMs: Percentiles & { fromMs: number; toMs: number };
   connectMs: Percentiles;
@@ -76,6 +78,18 @@ const cpuSeconds = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
+
+/** The values grouped by the wall-clock second they were received in (as Artillery's 1 s periods are), in order. */
+function perWallSecond(values: number[], at: number[]): number[][] {
+  const seconds = new Map<number, number[]>();
+  values.forEach((v, i) => {
+    const s = Math.floor(at[i] / 1000);
+    const list = seconds.get(s);
+    if (list) list.push(v);
+    else seconds.set(s, [v]);
+  });
+  return [...seconds].sort((a, b) => a[0] - b[0]).map(([, vs]) => vs);
+}
 
 /** Nearest-rank percentiles of a sample (ms, rounded like Artillery's summaries to 0.1 ms). */
 function percentiles(values: number[]): Percentiles {
@@ -240,6 +254,7 @@ async function main(): Promise<void> {
     emitLatencyMs: percentiles(emitLatencies),
     ackMs: percentiles(ackTimes),
     windowLatencyMs: { ...percentiles(inWindow), fromMs, toMs },
+    perSecondP99: perWallSecond(latencies, receivedAt).map((second) => percentiles(second).p99),
     connectMs: percentiles(connectTimes),
     eventLoopLagP99Ms: Math.round((loop.percentile(99) / 1e6) * 10) / 10,
     memory: { rssBeforeBytes: rssBefore, rssConnectedBytes: rssConnected, rssEndBytes: rssEnd },
