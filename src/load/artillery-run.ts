@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TargetError } from '../errors.js';
 import { log } from '../log.js';
 import { killOnExit } from '../processes/child-reaper.js';
@@ -54,14 +55,27 @@ function receivedIn(block: Record<string, string>): number {
   return ['presence.online.received', 'presence.offline.received'].reduce((sum, name) => sum + Number(block[name] ?? 0), 0);
 }
 
+/**
+ * What every run adds to the script: the no-op plugin whose `suppressOutput` keeps gatecheck's own
+ * counters (HIDDEN_PREFIX) off Artillery's console (see artillery-plugin-gatecheck/).
+ */
+export function withHiddenCounters(overrides: Record<string, unknown>): Record<string, unknown> {
+  const config = (overrides.config ?? {}) as Record<string, unknown>;
+  const plugins = (config.plugins ?? {}) as Record<string, unknown>;
+  return { ...overrides, config: { ...config, plugins: { ...plugins, gatecheck: { suppressOutput: true } } } };
+}
+
+/** Where Artillery finds artillery-plugin-gatecheck: beside this module, after any path the user set. */
+const pluginPath = () => [process.env.ARTILLERY_PLUGIN_PATH, dirname(fileURLToPath(import.meta.url))].filter(Boolean).join(':');
+
 const artilleryBin = () => join(dirname(createRequire(import.meta.url).resolve('artillery/package.json')), 'bin', 'run');
 
 /** Runs `artillery run --config artillery.yml SCENARIO` as a child process, watching it and its output. */
 export async function runArtillery(opts: ArtilleryRunOptions): Promise<ArtilleryRunResult> {
-  const args = [artilleryBin(), 'run', '--config', join(opts.projectRoot, 'artillery.yml'), opts.scenarioFile, '--output', opts.outputFile, '--overrides', JSON.stringify(opts.overrides)];
+  const args = [artilleryBin(), 'run', '--config', join(opts.projectRoot, 'artillery.yml'), opts.scenarioFile, '--output', opts.outputFile, '--overrides', JSON.stringify(withHiddenCounters(opts.overrides))];
   const child = spawn(process.execPath, args, {
     cwd: opts.projectRoot,
-    env: { ...process.env, ...opts.env, ARTILLERY_DISABLE_TELEMETRY: 'true', NO_COLOR: '1' },
+    env: { ...process.env, ...opts.env, ARTILLERY_PLUGIN_PATH: pluginPath(), ARTILLERY_DISABLE_TELEMETRY: 'true', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   killOnExit(child);

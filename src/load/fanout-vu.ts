@@ -3,6 +3,7 @@ import { DeliveryTracker } from './delivery-tracker.js';
 import { buildFanoutPlan, fanoutParameters, groupPeers, isSender, slotInstance, slotUser, type FanoutPlan } from './plan.js';
 import { bucketOf, decodeStamp, encodeStamp } from './stamp.js';
 import { admission, hasConnectPhase, reportOutcome, type PhaseRelease } from './connect-barrier.js';
+import { HIDDEN_PREFIX } from './metric-batch.js';
 import { dueAndConnected, dueTimes, nextSeq, tagged, type SendWindow } from './send-schedule.js';
 import { sourceAddressesOf, sourceAddressOf } from './source-addresses.js';
 import { adoptSocket, ConnectFailure, dropPlaceholder, loadTarget, openSocket, plural, recordLoopLag, sleepUntil, type Events, type Target, type VuContext } from './vu-kit.js';
@@ -72,7 +73,7 @@ export function createReceiver(plan: FanoutPlan, slot: number, instance: number,
       const where = stamp.senderInstance === instance ? 'same_instance' : 'cross_instance';
       events.emit('counter', `${prefix}.received`, 1);
       events.emit('counter', `${prefix}.received.${where}`, 1);
-      if (perSender) events.emit('counter', `${prefix}.sender.${stamp.senderSlot}.received`, 1);
+      if (perSender) events.emit('counter', `${HIDDEN_PREFIX}${prefix}.sender.${stamp.senderSlot}.received`, 1);
       if (via !== 'live') {
         events.emit('counter', via === 'sync' ? `${prefix}.recovered_by_sync` : via === 'cut-at-crash' ? `${prefix}.cut_at_crash` : `${prefix}.late_join_synced`, 1);
         return true;
@@ -133,8 +134,8 @@ export async function sendOnSchedule(
     events.emit('counter', `${prefix}.expected.cross_instance`, crossPeers);
     events.emit('counter', `${prefix}.expected.same_instance`, peers.length - crossPeers);
     if (perSender) {
-      events.emit('counter', `${prefix}.sender.${slot}.sent`, 1);
-      events.emit('counter', `${prefix}.sender.${slot}.expected`, peers.length);
+      events.emit('counter', `${HIDDEN_PREFIX}${prefix}.sender.${slot}.sent`, 1);
+      events.emit('counter', `${HIDDEN_PREFIX}${prefix}.sender.${slot}.expected`, peers.length);
     }
     acks.push(
       socket

@@ -1,6 +1,6 @@
 import type { HistogramSummary } from '../model/load.js';
 import { sketchesIn } from './log-sketch.js';
-import { FINE_PREFIX } from './metric-batch.js';
+import { FINE_PREFIX, HIDDEN_PREFIX } from './metric-batch.js';
 
 interface Period {
   counters?: Record<string, number>;
@@ -31,13 +31,13 @@ function finePeriods(counters: Record<string, number>): { fine: Array<Period & {
   for (const [name, value] of Object.entries(counters)) {
     const m = name.startsWith(FINE_PREFIX) ? /^(\d+)\.(.+)$/.exec(name.slice(FINE_PREFIX.length)) : null;
     if (!m) {
-      rest[name] = value;
+      rest[visible(name)] = value;
       continue;
     }
     const start = Number(m[1]);
     let period = byStart.get(start);
     if (!period) byStart.set(start, (period = {}));
-    period[m[2]] = value;
+    period[visible(m[2])] = value;
   }
   // A period in which nothing was measured is still a period: the time series shows it as a gap.
   const starts = [...byStart.keys()].sort((a, b) => a - b);
@@ -46,6 +46,9 @@ function finePeriods(counters: Record<string, number>): { fine: Array<Period & {
   const fine = [...byStart].sort(([a], [b]) => a - b).map(([start, c]) => ({ period: start, firstMetricAt: start, counters: c }));
   return { fine, rest };
 }
+
+/** A counter's name in report.json: without the prefix that kept it off Artillery's console. */
+const visible = (name: string) => (name.startsWith(HIDDEN_PREFIX) ? name.slice(HIDDEN_PREFIX.length) : name);
 
 function foldPeriod<P extends Period>(period: P): P {
   const { sketches, rest } = sketchesIn(period.counters ?? {});

@@ -8,8 +8,14 @@ export const FLUSH_MS = 1000;
  * series uses instead of Artillery's fixed 10 s ones. Unset: Artillery's periods only.
  */
 export const PERIOD_ENV = 'GATECHECK_PERIOD_MS';
+/**
+ * Counters gatecheck reads from Artillery's output but nobody reads on its console: Artillery leaves
+ * them out of its periodic reports (the plugin of artillery-plugin-gatecheck/ with suppressOutput), and
+ * report.json has them under their names without the prefix (fold-sketches.ts).
+ */
+export const HIDDEN_PREFIX = 'plugins.gatecheck.';
 /** Counters of one finer period are named `FINE_PREFIX<period start, epoch ms>.<name>`. */
-export const FINE_PREFIX = 'fine.';
+export const FINE_PREFIX = `${HIDDEN_PREFIX}fine.`;
 
 /** The finer period width for a run of this many seconds: about 30 or more points on the time series. */
 export function periodMsFor(runSeconds: number): number | undefined {

@@ -147,7 +147,13 @@ describe('finer periods of a short run', () => {
     // Two seconds with nothing measured, then one more delivery.
     vi.advanceTimersByTime(2000);
     events.emit('histogram', 'fanout.latency_ms', 5);
+    events.emit('counter', `${batch.HIDDEN_PREFIX}fanout.sender.3.sent`, 1);
     batch.flushMetrics();
+    // What only gatecheck reads is named so Artillery's console leaves it out (the plugin's suppressOutput
+    // hides every metric whose name holds plugins.gatecheck); the console keeps the whole-run figures.
+    const onConsole = Object.keys(sink.counters).filter((name) => !name.includes('plugins.gatecheck'));
+    expect(onConsole.length).toBeGreaterThan(0);
+    expect(onConsole.every((name) => name === 'fanout.received' || name.startsWith('fanout.latency_ms.sketch.'))).toBe(true);
     const artilleryPeriod = { period: 1_700_000_000_000, counters: { 'fanout.received': 6 } };
     const out = fold<ArtilleryOutput>({ aggregate: { counters: sink.counters }, intermediate: [artilleryPeriod] });
     expect(out.intermediate.map((p) => [p.period, p.counters?.['fanout.received'], p.summaries?.['fanout.latency_ms']?.count, Math.round(p.summaries?.['fanout.latency_ms']?.p99 ?? -1)])).toEqual([
@@ -159,8 +165,17 @@ describe('finer periods of a short run', () => {
       [1_700_000_005_000, undefined, 1, 5],
     ]);
     // The aggregate keeps only the whole-run figures.
-    expect(out.aggregate.counters).toEqual({ 'fanout.received': 6 });
+    expect(out.aggregate.counters).toEqual({ 'fanout.received': 6, 'fanout.sender.3.sent': 1 });
+    expect(out.intermediate.at(-1)?.counters).toEqual({ 'fanout.sender.3.sent': 1 });
     expect(out.aggregate.summaries?.['fanout.latency_ms']).toMatchObject({ count: 7, p50: 20 });
     expect(Math.abs(out.aggregate.summaries!['fanout.latency_ms'].max - 30) / 30).toBeLessThan(0.01);
+  });
+});
+
+describe('the console of a run', () => {
+  it('names the no-op gatecheck plugin with suppressOutput, keeping what the script already has', async () => {
+    const { withHiddenCounters } = await import('../../src/load/artillery-run.js');
+    const out = withHiddenCounters({ config: { variables: { a: 1 }, plugins: { expect: {} } }, scenarios: [] });
+    expect(out).toEqual({ config: { variables: { a: 1 }, plugins: { expect: {}, gatecheck: { suppressOutput: true } } }, scenarios: [] });
   });
 });
