@@ -85,6 +85,8 @@ function connectionSection(report: LoadReport, c: ChalkInstance): string[] {
 export interface AdapterRow {
   adapter: string;
   passed: boolean;
+  /** The generator could not keep the plan: passed is then false whatever the server did. */
+  saturated: boolean;
   reconnectP50Ms: number | null;
   reconnectP99Ms: number | null;
   recoveredShare: number | null;
@@ -103,6 +105,7 @@ export function adapterComparison(runs: Array<{ adapter: string; report: LoadRep
     return {
       adapter,
       passed: report.passed,
+      saturated: report.generator.saturated,
       reconnectP50Ms: pick('reconnect.time_ms.p50'),
       reconnectP99Ms: pick('reconnect.time_ms.p99'),
       recoveredShare: pick('reconnect.recovered_share'),

@@ -82,13 +82,14 @@ describe.concurrent('gatecheck load reconnection-storm (real Artillery runs agai
     const { kind, runs } = JSON.parse(run.stdout);
     expect(kind).toBe('load-comparison');
     const [pubsub, streams] = runs;
-    expect(pubsub).toMatchObject({ adapter: 'pubsub', passed: true, recoveredShare: 0, unrecovered: 0 });
+    // --allow-saturated: a machine too busy for the plan makes a run not passed, never a server failure.
+    expect(pubsub).toMatchObject({ adapter: 'pubsub', passed: !pubsub.saturated, recoveredShare: 0, unrecovered: 0 });
     expect(pubsub.missedLive).toBeGreaterThan(0);
     expect(pubsub.recoveredBySync).toBe(pubsub.missedLive);
     // Recovery replays what a session missed (about 100 messages here), not sync; one broadcast while the
     // session is being restored can slip between the replay and the rejoined rooms (the adapter's race)
     // and come back by sync instead.
-    expect(streams).toMatchObject({ adapter: 'streams', passed: true, recoveredShare: 1, unrecovered: 0 });
+    expect(streams).toMatchObject({ adapter: 'streams', passed: !streams.saturated, recoveredShare: 1, unrecovered: 0 });
     expect(streams.missedLive).toBeLessThanOrEqual(pubsub.missedLive / 10);
     expect(streams.recoveredBySync).toBe(streams.missedLive);
     expect(run.stderr).toMatch(/adapter +reconnect p50 +reconnect p99 +sessions recovered/);
