@@ -113,7 +113,7 @@ beforeAll(async () => {
     const file = await targetFile('renamed', gateway, SECRET, { kraken: { world: { fixed: world } }, events: { joinAll: 'subscribeAll' }, limits: { connectsPerSecond: 20 } });
     jobs.push(['target', () => runCli(['load', 'fanout', '--target', file, '--connections', '8', '--rate', '5', '--duration', '2', '--settle', '6', '--allow-saturated', '--json'], { timeoutMs: 150_000, env: { [SECRET_ENV]: SECRET } })]);
   }
-  void pool(jobs, 4);
+  void pool(jobs, 2);
 }, 90_000);
 
 afterAll(async () => {
