@@ -31,7 +31,7 @@ describe('robustness suite: the healthy reference gateways survive every attack,
   it('chat-service and kraken, in parallel', async () => {
     const logger = createLogger('silent');
     const [chat, kraken] = await Promise.all([
-      // Each healthy gateway is attacked alone first (healthyFirst, the robustness default); then two
+      // Each healthy gateway is attacked alone first (healthyFirst, the robustness default); then three
       // mutants at a time per dialect: contention can only make a mutant fail sooner.
       runMutants({ module: chatServiceModule, suite: 'robustness', parallel: 3, logger }),
       runMutants({ module: krakenModule, suite: 'robustness', parallel: 3, logger }),
