@@ -54,6 +54,32 @@ async function settle(a: Attack, attempts: Attempt[]): Promise<void> {
   );
 }
 
+/** Everything the sessions have shown so far: a count that grows with every packet and every end. */
+const activity = (attempts: Attempt[]) => attempts.reduce((n, { session: s }) => n + (s ? s.received.length + (s.endedBy === undefined ? 0 : 1) : 0), 0);
+
+const POLL_MS = 20;
+
+/**
+ * A dialect without a ready event accepts a CONNECT before the server's own set-up of the socket
+ * (Kraken's handleConnection authenticates and registers it afterwards): the client cannot see when
+ * that set-up ended. The sockets stay open until nothing new arrived on any of them for as long as
+ * the CONNECTs took to be answered (at least four grace windows), at most the action timeout, so a
+ * server that refuses over a cap after registering has refused before they close. Closing at the
+ * first answer would let a loaded server skip registering the later sockets, and hide its leak.
+ */
+async function holdUntilQuiet(a: Attack, attempts: Attempt[], answeredInMs: number): Promise<void> {
+  const { timeouts } = a.ctx;
+  const quietMs = Math.min(timeouts.actionMs, Math.max(answeredInMs, 4 * timeouts.graceMs));
+  const deadline = Date.now() + timeouts.actionMs;
+  let seen = activity(attempts);
+  let quietSince = Date.now();
+  while (Date.now() < deadline && Date.now() - quietSince < quietMs) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    const now = activity(attempts);
+    if (now !== seen) [seen, quietSince] = [now, Date.now()];
+  }
+}
+
 function outcomeOf(a: Attack, at: Attempt): Outcome {
   if (at.failed !== undefined || !at.session) {
     const said = at.failed ?? 'no session';
@@ -80,8 +106,10 @@ export async function manySocketsAttack(a: Attack): Promise<void> {
   const { ctx, offender } = a;
   const watcher = await offender.presenceWatcher();
   const count = a.scaled(MANY_SOCKETS);
+  const started = Date.now();
   const attempts = await Promise.all(Array.from({ length: count }, () => attempt(a, offender.token, true)));
   await settle(a, attempts);
+  if (ctx.env.dialect.readyEvent === undefined) await holdUntilQuiet(a, attempts, Date.now() - started);
   const outcomes = attempts.map((at) => outcomeOf(a, at));
   const accepted = outcomes.filter((o) => o.kind === 'accepted').length;
   const refusals = outcomes.flatMap((o) => (o.kind === 'refused' ? [o.refusal.said] : []));
