@@ -169,12 +169,8 @@ describe('gatecheck load --dialect kraken (real Artillery runs against the Krake
   it('presence-storm finds presence-offline-on-any-disconnect: the member reported offline while its second device is connected', async () => {
     const { run, report } = await result('presence-offline-on-any-disconnect');
     expect(run.code, run.stderr).toBe(1);
-    // Every observer, every world's member, every cycle.
-    // The bug's whole signature, plus at most one per observer: the stale-offline rule's known timing
-    // false positive (docs/open-points.md, "Load: known limits of the harness"), until it reads the schedule.
-    const stale = report.metrics.values['presence.stale_offline'];
-    if (onTime(report.metrics.values)) expect(stale).toBeGreaterThanOrEqual(OBSERVERS * 4 * CYCLES), expect(stale).toBeLessThanOrEqual(OBSERVERS * 4 * CYCLES + OBSERVERS);
-    else expect(stale).toBeGreaterThan(0);
+    // Every observer, every world's member, every cycle: the bug's whole signature, nothing more.
+    exactOnTime(report.metrics.values, 'presence.stale_offline', OBSERVERS * 4 * CYCLES);
     expect(report.metrics.values['presence.stale_online']).toBe(0);
   }, 200_000);
 
@@ -194,8 +190,8 @@ describe('gatecheck load --dialect kraken (real Artillery runs against the Krake
     // Cycle 1 leaves by voice_channel_leave (seen), cycle 2 by closing (never announced).
     exactOnTime(v, 'voice.stale', OBSERVERS);
     exactOnTime(v, 'voice.lost', OBSERVERS);
-    // At most the stale-offline rule's known timing false positive, one per observer (docs/open-points.md).
-    if (onTime(v)) expect(v['presence.stale_offline']).toBeLessThanOrEqual(OBSERVERS);
+    // Presence itself is right: no userOffline is counted stale.
+    expect(v['presence.stale_offline']).toBe(0);
   }, 200_000);
 
   it('reconnection-storm --storm instance: a killed Kraken reference instance comes back, its clients reconnect and join again, nothing owed after the rejoin is lost', async () => {

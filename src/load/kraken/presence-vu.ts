@@ -5,6 +5,7 @@ import { sourceAddressesOf, sourceAddressOf } from '../source-addresses.js';
 import { loadTarget, recordLoopLag, sleepUntil, type Events, type Target, type VuContext } from '../vu-kit.js';
 import { heartbeat, joinKraken, openKrakenSocket } from './connect.js';
 import { krakenPlanHook } from './kraken-vu.js';
+import { OfflineTally } from './offline-tally.js';
 import { krakenEmit, krakenEmitWithAck } from './outbound.js';
 import { slotUserId, worldOf, type KrakenPlan } from './plan.js';
 import { churningUsers, churnsVoice, isObserver, presenceSchedule, socketWindow, type ChurningUser, type PresenceSchedule } from './presence-plan.js';
@@ -86,7 +87,8 @@ async function churn(plan: PresencePlan, slot: number, t: Target, url: string, s
  * world's voice channel. Each cycle it is owed one userOnline and one userOffline per churning user, and
  * one voiceChannelUserJoined and voiceChannelUserLeft for its world's voice churner: received ones are
  * timed from the scheduled connect / last close; a userOffline about a user who still had a socket
- * connected is stale (offline while connected); at the end, a user still online in its view is stale
+ * connected is stale (offline while connected, counted at the end against the schedule's cycles); at
+ * the end, a user still online in its view is stale
  * (online after leaving), as is a voice participant still listed.
  */
 async function observe(plan: PresencePlan, slot: number, t: Target, url: string, sourceAddress: string | undefined, events: Events): Promise<void> {
@@ -126,24 +128,21 @@ async function observe(plan: PresencePlan, slot: number, t: Target, url: string,
     const u = p?.userId ? users.get(p.userId) : undefined;
     if (!u) return;
     view.set(u.userId, 'online');
+    tallyOf(u.userId).online();
     count('online', u, Date.now());
   });
-  // Offline while connected, judged from the events rather than the schedule (a slow generator shifts
-  // every moment): a user who stays connected (an owner) never goes offline, and a second userOffline
-  // within one online period of the first, with no userOnline between, means the first came while
-  // another socket of the user was still up. (A cycle that failed to join closes a socket that never
-  // went online: its userOffline comes a whole cycle after the previous one, and is not counted.)
-  const lastOffline = new Map<string, number>();
+  // Offline while connected: any userOffline about an owner (it stays connected); for a churning user,
+  // judged at the end against the schedule's cycles, without timing (OfflineTally).
+  const offlines = new Map<string, OfflineTally>();
+  const tallyOf = (userId: string) => offlines.get(userId) ?? offlines.set(userId, new OfflineTally()).get(userId)!;
   socket.on(t.dialect.eventName('userOffline'), (p: { userId?: string } | undefined) => {
     if (!p?.userId) return;
-    const now = Date.now();
+    if (stable.has(p.userId)) events.emit('counter', 'presence.stale_offline', 1);
     const u = users.get(p.userId);
-    const again = u && view.get(u.userId) === 'offline' && now - (lastOffline.get(u.userId) ?? 0) < s.onlineMs;
-    if (stable.has(p.userId) || again) events.emit('counter', 'presence.stale_offline', 1);
     if (!u) return;
+    tallyOf(u.userId).offline();
     view.set(u.userId, 'offline');
-    lastOffline.set(u.userId, now);
-    count('offline', u, now);
+    count('offline', u, Date.now());
   });
   socket.on(t.dialect.eventName('voiceChannelUserJoined'), (p: { channelId?: string; user?: { id?: string } } | undefined) => {
     if (p?.channelId !== world.channels.voice || !voiceChurner || p.user?.id !== voiceChurner.userId) return;
@@ -181,7 +180,7 @@ async function observe(plan: PresencePlan, slot: number, t: Target, url: string,
     events.emit('counter', 'presence.not_deliverable', online.notDeliverable + offline.notDeliverable);
     events.emit('counter', 'presence.lost', online.owed - online.got + (offline.owed - offline.got));
     events.emit('counter', 'presence.stale_online', [...view.values()].filter((v) => v === 'online').length);
-    events.emit('counter', 'presence.stale_offline', 0);
+    events.emit('counter', 'presence.stale_offline', [...offlines.values()].reduce((n, tally) => n + tally.stale(s.cycles), 0));
     events.emit('counter', 'presence.observers', 1);
     const voiceOwed = voiceChurner ? s.cycles : 0;
     events.emit('counter', 'voice.joined.expected', voiceOwed);

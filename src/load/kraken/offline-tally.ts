@@ -1,0 +1,29 @@
+/**
+ * The userOffline events one observer got about one churning user, judged without timing: the user ends
+ * each scheduled cycle once, so only the offlines beyond the cycles that also came with no userOnline
+ * since the previous one were said while another socket of the user was still connected.
+ *
+ * Neither half alone is enough under load: a cycle whose userOnline never came (the server had not
+ * handled presenceOnline when the socket closed) repeats an offline within the cycles; a second device
+ * that came up only after the first had closed adds an offline, after an online.
+ */
+export class OfflineTally {
+  private received = 0;
+  private repeated = 0;
+  private lastWasOffline = false;
+
+  online(): void {
+    this.lastWasOffline = false;
+  }
+
+  offline(): void {
+    this.received++;
+    if (this.lastWasOffline) this.repeated++;
+    this.lastWasOffline = true;
+  }
+
+  /** The stale offlines among those received, for a schedule of this many cycles. */
+  stale(cycles: number): number {
+    return Math.min(this.repeated, Math.max(0, this.received - cycles));
+  }
+}
