@@ -37,21 +37,23 @@ const refusalPacket = (a: Attack, s: RawSession) => s.received.find((p) => p.sta
  * Waits until every attempt is answered (its CONNECT accepted or refused, or its session ended) within
  * answerMs, then gives each the action timeout to be refused: an invalid token's refusal may
  * follow an accepted CONNECT (an error event, then a disconnect). A valid one is done once the
- * dialect's ready event is in (a dialect without one has nothing more to wait for).
+ * dialect's ready event is in (a dialect without one has nothing more to wait for). Says whether the
+ * server's set-up of every valid socket was seen end: each refused, ended or ready.
  */
-async function settle(a: Attack, attempts: Attempt[]): Promise<void> {
+async function settle(a: Attack, attempts: Attempt[]): Promise<boolean> {
   const { ctx } = a;
   const ready = ctx.env.dialect.readyEvent;
   const readyPacket = ready === undefined ? undefined : `42["${ctx.env.dialect.eventName(ready)}"`;
   const refusedOrEnded = (s: RawSession) => refusalPacket(a, s) !== undefined || s.endedBy !== undefined;
-  await Promise.all(
+  const seen = await Promise.all(
     attempts.map(async ({ session: s, valid }) => {
-      if (!s) return;
+      if (!s) return true;
       await s.until(() => refusedOrEnded(s) || s.received.some((p) => p.startsWith('40')), answerMs(a));
-      if (valid && readyPacket === undefined) return;
-      await s.until(() => refusedOrEnded(s) || (valid && s.received.some((p) => p.startsWith(readyPacket!))), ctx.timeouts.actionMs);
+      if (valid && readyPacket === undefined) return refusedOrEnded(s);
+      return s.until(() => refusedOrEnded(s) || (valid && s.received.some((p) => p.startsWith(readyPacket!))), ctx.timeouts.actionMs);
     }),
   );
+  return seen.every(Boolean);
 }
 
 /** Everything the sessions have shown so far: a count that grows with every packet and every end. */
@@ -62,7 +64,7 @@ const POLL_MS = 20;
 /**
  * A dialect without a ready event accepts a CONNECT before the server's own set-up of the socket
  * (Kraken's handleConnection authenticates and registers it afterwards): the client cannot see when
- * that set-up ended. The sockets stay open until nothing new arrived on any of them for as long as
+ * that set-up ended (nor where a ready event is late). The sockets stay open until nothing new arrived on any of them for as long as
  * the CONNECTs took to be answered (at least four grace windows), at most the action timeout, so a
  * server that refuses over a cap after registering has refused before they close. Closing at the
  * first answer would let a loaded server skip registering the later sockets, and hide its leak.
@@ -108,8 +110,7 @@ export async function manySocketsAttack(a: Attack): Promise<void> {
   const count = a.scaled(MANY_SOCKETS);
   const started = Date.now();
   const attempts = await Promise.all(Array.from({ length: count }, () => attempt(a, offender.token, true)));
-  await settle(a, attempts);
-  if (ctx.env.dialect.readyEvent === undefined) await holdUntilQuiet(a, attempts, Date.now() - started);
+  if (!(await settle(a, attempts))) await holdUntilQuiet(a, attempts, Date.now() - started);
   const outcomes = attempts.map((at) => outcomeOf(a, at));
   const accepted = outcomes.filter((o) => o.kind === 'accepted').length;
   const refusals = outcomes.flatMap((o) => (o.kind === 'refused' ? [o.refusal.said] : []));
