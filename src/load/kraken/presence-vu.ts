@@ -131,13 +131,15 @@ async function observe(plan: PresencePlan, slot: number, t: Target, url: string,
     tallyOf(u.userId).online();
     count('online', u, Date.now());
   });
-  // Offline while connected: any userOffline about an owner (it stays connected); for a churning user,
-  // judged at the end against the schedule's cycles, without timing (OfflineTally).
+  // Offline while connected: any userOffline about an owner (it stays connected) until the tally, when the
+  // observers start to leave (another observer's close is its owner going offline, rightly); for a
+  // churning user, judged at the end against the schedule's cycles, without timing (OfflineTally).
+  let judging = true;
   const offlines = new Map<string, OfflineTally>();
   const tallyOf = (userId: string) => offlines.get(userId) ?? offlines.set(userId, new OfflineTally()).get(userId)!;
   socket.on(t.dialect.eventName('userOffline'), (p: { userId?: string } | undefined) => {
     if (!p?.userId) return;
-    if (stable.has(p.userId)) events.emit('counter', 'presence.stale_offline', 1);
+    if (stable.has(p.userId) && judging) events.emit('counter', 'presence.stale_offline', 1);
     const u = users.get(p.userId);
     if (!u) return;
     tallyOf(u.userId).offline();
@@ -159,6 +161,7 @@ async function observe(plan: PresencePlan, slot: number, t: Target, url: string,
   const stopHeartbeat = heartbeat(socket, t, plan);
   try {
     await sleepUntil(plan.endAt - 300);
+    judging = false;
     // An observer that joined late (a slow generator start) is owed only what happened after it joined.
     const tally = (kind: 'online' | 'offline') => {
       let owed = 0;
@@ -189,7 +192,9 @@ async function observe(plan: PresencePlan, slot: number, t: Target, url: string,
     events.emit('counter', 'voice.left.received', seen.voiceLeft);
     events.emit('counter', 'voice.lost', Math.max(0, voiceOwed - seen.voiceJoined) + Math.max(0, voiceOwed - seen.voiceLeft));
     events.emit('counter', 'voice.stale', voiceView.size);
-    await sleepUntil(plan.endAt);
+    // Observers leave 0-70 ms apart, as clients do, not in one tick: the others hear these owners go
+    // offline, which is not judged (above), and every run shows that it is not.
+    await sleepUntil(plan.endAt + (Math.floor(slot / plan.params.groupSize) % 8) * 10);
   } finally {
     stopHeartbeat();
     socket.close();
