@@ -5,9 +5,9 @@ import { sourceAddressesOf, sourceAddressOf } from '../source-addresses.js';
 import { loadTarget, recordLoopLag, sleepUntil, type Events, type Target, type VuContext } from '../vu-kit.js';
 import { heartbeat, joinKraken, openKrakenSocket } from './connect.js';
 import { krakenPlanHook } from './kraken-vu.js';
-import { OfflineTally } from './offline-tally.js';
 import { krakenEmit, krakenEmitWithAck } from './outbound.js';
 import { slotUserId, worldOf, type KrakenPlan } from './plan.js';
+import { PresenceTally } from './presence-tally.js';
 import { churningUsers, churnsVoice, isObserver, presenceSchedule, socketWindow, type ChurningUser, type PresenceSchedule } from './presence-plan.js';
 
 type PresencePlan = KrakenPlan & { presence: PresenceSchedule };
@@ -98,7 +98,9 @@ async function observe(plan: PresencePlan, slot: number, t: Target, url: string,
   const myWorld = plan.worlds.indexOf(world);
   const users = churningUsers(plan, s);
   const seen = { online: new Map<string, Set<number>>(), offline: new Map<string, Set<number>>(), voiceJoined: 0, voiceLeft: 0 };
-  const view = new Map<string, 'online' | 'offline'>();
+  /** Per churning user: the observer's view of it and the userOffline events to judge. */
+  const heard = new Map<string, PresenceTally>();
+  const heardOf = (userId: string) => heard.get(userId) ?? heard.set(userId, new PresenceTally()).get(userId)!;
   const voiceView = new Set<string>();
   const voiceChurner = [...users.values()].find((u) => u.voice && u.world === myWorld);
   const stable = new Set(plan.worlds.map((w) => w.users.owner));
@@ -127,23 +129,19 @@ async function observe(plan: PresencePlan, slot: number, t: Target, url: string,
   socket.on(t.dialect.eventName('userOnline'), (p: { userId?: string } | undefined) => {
     const u = p?.userId ? users.get(p.userId) : undefined;
     if (!u) return;
-    view.set(u.userId, 'online');
-    tallyOf(u.userId).online();
+    heardOf(u.userId).online();
     count('online', u, Date.now());
   });
   // Offline while connected: any userOffline about an owner (it stays connected) until the tally, when the
   // observers start to leave (another observer's close is its owner going offline, rightly); for a
-  // churning user, judged at the end against the schedule's cycles, without timing (OfflineTally).
+  // churning user, judged at the end against the schedule's cycles, without timing (PresenceTally).
   let judging = true;
-  const offlines = new Map<string, OfflineTally>();
-  const tallyOf = (userId: string) => offlines.get(userId) ?? offlines.set(userId, new OfflineTally()).get(userId)!;
   socket.on(t.dialect.eventName('userOffline'), (p: { userId?: string } | undefined) => {
     if (!p?.userId) return;
     if (stable.has(p.userId) && judging) events.emit('counter', 'presence.stale_offline', 1);
     const u = users.get(p.userId);
     if (!u) return;
-    tallyOf(u.userId).offline();
-    view.set(u.userId, 'offline');
+    heardOf(u.userId).offline();
     count('offline', u, Date.now());
   });
   socket.on(t.dialect.eventName('voiceChannelUserJoined'), (p: { channelId?: string; user?: { id?: string } } | undefined) => {
@@ -182,8 +180,8 @@ async function observe(plan: PresencePlan, slot: number, t: Target, url: string,
     events.emit('counter', 'presence.offline.expected', offline.owed);
     events.emit('counter', 'presence.not_deliverable', online.notDeliverable + offline.notDeliverable);
     events.emit('counter', 'presence.lost', online.owed - online.got + (offline.owed - offline.got));
-    events.emit('counter', 'presence.stale_online', [...view.values()].filter((v) => v === 'online').length);
-    events.emit('counter', 'presence.stale_offline', [...offlines.values()].reduce((n, tally) => n + tally.stale(s.cycles), 0));
+    events.emit('counter', 'presence.stale_online', [...heard.values()].filter((h) => h.lastSaid === 'online').length);
+    events.emit('counter', 'presence.stale_offline', [...heard.values()].reduce((n, h) => n + h.staleOffline(s.cycles), 0));
     events.emit('counter', 'presence.observers', 1);
     const voiceOwed = voiceChurner ? s.cycles : 0;
     events.emit('counter', 'voice.joined.expected', voiceOwed);

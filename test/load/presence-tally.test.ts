@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { OfflineTally } from '../../src/load/kraken/offline-tally.js';
+import { PresenceTally } from '../../src/load/kraken/presence-tally.js';
 
 /** Replays what one observer heard about one user: 'on' userOnline, 'off' userOffline. */
 function staleOf(heard: string, cycles: number): number {
-  const tally = new OfflineTally();
+  const tally = new PresenceTally();
   for (const e of heard.split(' ')) {
     if (e === 'on') tally.online();
     else tally.offline();
   }
-  return tally.stale(cycles);
+  return tally.staleOffline(cycles);
 }
 
-describe('the presence storm stale-offline tally, judged against the schedule without timing', () => {
+describe('the presence storm tally of one user, judged against the schedule without timing', () => {
   it('counts nothing for a user that went online and offline once per cycle', () => {
     expect(staleOf('on off on off on off', 3)).toBe(0);
   });
