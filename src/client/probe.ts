@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { TargetError } from '../errors.js';
 import { log } from '../log.js';
+import { namespaceAnswered } from './namespace-answer.js';
 import type { Dialect } from '../protocol/types.js';
 import type { Outcome } from './outcome.js';
 import type { Timeline } from './timeline.js';
@@ -367,19 +368,7 @@ export class Probe {
    */
   async namespaceRoundTrip(timeoutMs: number): Promise<boolean> {
     if (!this.socket.connected) return false;
-    const nsp = this.socket.io.socket(`/gatecheck-barrier-${++this.barriers}`);
-    return new Promise<boolean>((resolve) => {
-      const done = (answered: boolean) => {
-        clearTimeout(timer);
-        nsp.removeAllListeners();
-        nsp.disconnect();
-        resolve(answered);
-      };
-      const timer = setTimeout(() => done(false), timeoutMs);
-      nsp.once('connect_error', () => done(true));
-      nsp.once('connect', () => done(true));
-      nsp.connect();
-    });
+    return namespaceAnswered(this.socket.io.socket(`/gatecheck-barrier-${++this.barriers}`), timeoutMs);
   }
 
   /** Emits without waiting for anything (fire-and-forget clients). */

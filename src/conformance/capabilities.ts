@@ -2,6 +2,7 @@ import { io } from 'socket.io-client';
 import type { TargetConfig } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import { log } from '../log.js';
+import { namespaceAnswered } from '../client/namespace-answer.js';
 import { CaseContext, type RoundTrip, type RunEnvironment } from './context.js';
 
 /**
@@ -43,15 +44,5 @@ function answersUnknownNamespace(config: TargetConfig, timeoutMs: number): Promi
   const socket = io(`${config.instances[0].url.replace(/\/+$/, '')}/gatecheck-barrier`, { path: config.socketPath, transports: config.transports, forceNew: true, reconnection: false, timeout: timeoutMs });
   let opened = false;
   socket.io.on('open', () => void (opened = true));
-  return new Promise<boolean>((resolve) => {
-    const done = (answered: boolean) => {
-      clearTimeout(timer);
-      socket.removeAllListeners();
-      socket.close();
-      resolve(answered);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    socket.once('connect', () => done(true));
-    socket.once('connect_error', () => done(opened));
-  });
+  return namespaceAnswered(socket, timeoutMs, () => opened);
 }
